@@ -1,0 +1,133 @@
+package dev.springway.pipeline;
+
+import dev.springway.proxy.GatewayApiRouteLocator;
+import dev.springway.proxy.ListenerIndex;
+import dev.springway.proxy.ListenerSelectionFilter;
+import dev.springway.proxy.ListenerServers;
+import dev.springway.routetable.ListenerRef;
+import dev.springway.source.ResourceSource;
+import dev.springway.translate.TranslationResult;
+import dev.springway.translate.Translator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single thread that turns changes into configuration: debounced (quiet for {@code debounce}, at most
+ * {@code maxDelay} after the first change of a burst), it snapshots the source, translates, binds listener sockets,
+ * swaps the routes in and publishes the status. A failing reconcile keeps the last good configuration.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+	private final ResourceSource source;
+
+	private final Translator translator;
+
+	private final ListenerServers servers;
+
+	private final ListenerSelectionFilter listenerSelection;
+
+	private final GatewayApiRouteLocator routeLocator;
+
+	private final Duration debounce;
+
+	private final Duration maxDelay;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread thread = new Thread(r, "springway-reconcile");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile ReconcileState state = ReconcileState.INITIAL;
+
+	private long firstDirty;
+
+	private long lastDirty;
+
+	private ScheduledFuture<?> pending;
+
+	public ReconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
+			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator, Duration debounce,
+			Duration maxDelay, Clock clock) {
+		this.source = source;
+		this.translator = translator;
+		this.servers = servers;
+		this.listenerSelection = listenerSelection;
+		this.routeLocator = routeLocator;
+		this.debounce = debounce;
+		this.maxDelay = maxDelay;
+		this.clock = clock;
+	}
+
+	public void start() {
+		source.start(this::markDirty);
+		markDirty();
+	}
+
+	public ReconcileState state() {
+		return state;
+	}
+
+	/** Called by sources on every change; cheap and thread-safe. */
+	public synchronized void markDirty() {
+		long now = System.nanoTime();
+		if (firstDirty == 0) {
+			firstDirty = now;
+		}
+		lastDirty = now;
+		if (pending == null) {
+			pending = executor.schedule(this::tick, debounce.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void tick() {
+		synchronized (this) {
+			long now = System.nanoTime();
+			long due = Math.min(lastDirty + debounce.toNanos(), firstDirty + maxDelay.toNanos());
+			if (now < due) {
+				pending = executor.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
+				return;
+			}
+			firstDirty = 0;
+			pending = null;
+		}
+		reconcile();
+	}
+
+	private void reconcile() {
+		try {
+			ResourceSource.State current = source.current();
+			TranslationResult result = translator.translate(current.snapshot());
+			Set<ListenerRef> unavailable = servers.apply(result.routeTable().listeners());
+			listenerSelection.update(new ListenerIndex(result.routeTable().listeners()));
+			routeLocator.apply(result.routeTable());
+			ReconcileState previous = state;
+			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
+					current.problems(), clock.instant(), previous.reconciles() + 1);
+			log.debug("Applied {} listeners and {} routes", result.routeTable().listeners().size(),
+					result.routeTable().routes().size());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			log.error("Reconcile failed; keeping the last good configuration", ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		executor.shutdownNow();
+		source.close();
+		servers.close();
+	}
+}

@@ -1,0 +1,95 @@
+package dev.springway.proxy;
+
+import dev.springway.routetable.RouteAction;
+import dev.springway.routetable.RouteAction.DirectResponse;
+import dev.springway.routetable.RouteAction.Endpoint;
+import dev.springway.routetable.RouteAction.Forward;
+import dev.springway.routetable.RouteAction.ServiceBackend;
+import dev.springway.routetable.RouteAction.WeightedBackend;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE;
+
+/**
+ * Chooses a backend by weight and an endpoint round-robin, per request, and points the request URL at it; answers
+ * 500 for an invalid backend and 503 for a Service without ready endpoints. Runs after the request URL is built and
+ * before Netty routes it.
+ */
+final class ForwardFilter implements GatewayFilter {
+
+	static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 150;
+
+	private final RouteAction action;
+
+	private final int[] cumulativeWeights;
+
+	private final AtomicInteger[] cursors;
+
+	ForwardFilter(RouteAction action) {
+		this.action = action;
+		List<WeightedBackend> backends = action instanceof Forward forward ? forward.backends() : List.of();
+		cumulativeWeights = new int[backends.size()];
+		cursors = new AtomicInteger[backends.size()];
+		int total = 0;
+		for (int i = 0; i < backends.size(); i++) {
+			total += backends.get(i).weight();
+			cumulativeWeights[i] = total;
+			cursors[i] = new AtomicInteger();
+		}
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		if (action instanceof DirectResponse direct) {
+			return respond(exchange, direct.status());
+		}
+		Forward forward = (Forward) action;
+		int chosen = choose();
+		if (!(forward.backends().get(chosen).backend() instanceof ServiceBackend service)) {
+			return respond(exchange, 500);
+		}
+		if (service.endpoints().isEmpty()) {
+			return respond(exchange, 503);
+		}
+		Endpoint endpoint = service.endpoints()
+			.get(Math.floorMod(cursors[chosen].getAndIncrement(), service.endpoints().size()));
+		URI url = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
+		String host = endpoint.address().contains(":") ? "[" + endpoint.address() + "]" : endpoint.address();
+		URI target = UriComponentsBuilder.fromUri(url).scheme("http").host(host).port(endpoint.port()).build(true)
+			.toUri();
+		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target);
+		// Gateway API forwards Host unmodified.
+		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
+		return chain.filter(exchange);
+	}
+
+	private int choose() {
+		if (cumulativeWeights.length == 1) {
+			return 0;
+		}
+		int ticket = ThreadLocalRandom.current().nextInt(cumulativeWeights[cumulativeWeights.length - 1]);
+		for (int i = 0; i < cumulativeWeights.length; i++) {
+			if (ticket < cumulativeWeights[i]) {
+				return i;
+			}
+		}
+		return cumulativeWeights.length - 1;
+	}
+
+	private static Mono<Void> respond(ServerWebExchange exchange, int status) {
+		exchange.getResponse().setStatusCode(HttpStatus.valueOf(status));
+		return exchange.getResponse().setComplete();
+	}
+}

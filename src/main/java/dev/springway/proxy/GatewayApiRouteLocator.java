@@ -1,0 +1,84 @@
+package dev.springway.proxy;
+
+import dev.springway.routetable.RouteEntry;
+import dev.springway.routetable.RouteFilter;
+import dev.springway.routetable.RouteTable;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.handler.AsyncPredicate;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationEventPublisher;
+import reactor.core.publisher.Flux;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serves the route table to Spring Cloud Gateway as ready-made {@link Route}s with our own predicates and filters
+ * (no string binding per route), each ordered by its Gateway API precedence rank.
+ */
+public final class GatewayApiRouteLocator implements RouteLocator {
+
+	/** Route metadata naming the source object, for scoped refreshes and the Actuator view. */
+	public static final String SOURCE_METADATA = "springway.source";
+
+	/** Placeholder: {@link ForwardFilter} replaces host and port with the chosen endpoint. */
+	private static final URI BACKEND_PLACEHOLDER = URI.create("http://backend.springway.invalid:80");
+
+	private final ApplicationEventPublisher events;
+
+	private volatile List<Route> routes = List.of();
+
+	public GatewayApiRouteLocator(ApplicationEventPublisher events) {
+		this.events = events;
+	}
+
+	@Override
+	public Flux<Route> getRoutes() {
+		return Flux.fromIterable(routes);
+	}
+
+	/** Swaps in the routes of a new table; Spring Cloud Gateway's route cache switches atomically. */
+	public void apply(RouteTable table) {
+		List<Route> built = new ArrayList<>(table.routes().size());
+		for (int i = 0; i < table.routes().size(); i++) {
+			built.add(route(table.routes().get(i), i));
+		}
+		routes = List.copyOf(built);
+		events.publishEvent(new RefreshRoutesEvent(this));
+	}
+
+	private static Route route(RouteEntry entry, int order) {
+		List<GatewayFilter> filters = new ArrayList<>();
+		int position = 1;
+		for (RouteFilter filter : entry.filters()) {
+			filters.add(new OrderedGatewayFilter(filter(filter, entry), position++));
+		}
+		filters.add(new OrderedGatewayFilter(new ForwardFilter(entry.action()), ForwardFilter.ORDER));
+		return Route.async()
+			.id(entry.id())
+			.uri(BACKEND_PLACEHOLDER)
+			.order(order)
+			.asyncPredicate(AsyncPredicate.from(new RouteMatchPredicate(entry)))
+			.filters(filters)
+			.metadata(SOURCE_METADATA, entry.source())
+			.build();
+	}
+
+	private static GatewayFilter filter(RouteFilter filter, RouteEntry entry) {
+		if (filter instanceof RouteFilter.RequestHeaderModifier m) {
+			return HeaderModifierFilters.request(m.set(), m.add(), m.remove());
+		}
+		if (filter instanceof RouteFilter.ResponseHeaderModifier m) {
+			return HeaderModifierFilters.response(m.set(), m.add(), m.remove());
+		}
+		if (filter instanceof RouteFilter.RequestRedirect r) {
+			return new RedirectFilter(r, entry.match().path());
+		}
+		RouteFilter.UrlRewrite rewrite = (RouteFilter.UrlRewrite) filter;
+		return new UrlRewriteFilter(rewrite, entry.match().path());
+	}
+}

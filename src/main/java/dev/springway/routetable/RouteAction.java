@@ -1,0 +1,35 @@
+package dev.springway.routetable;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+
+/** What a matched request gets once the filters ran: a backend, or a fixed status. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+public sealed interface RouteAction {
+
+	/** Weighted choice among backends; an invalid backend answers 500 for its share of the traffic. */
+	record Forward(List<WeightedBackend> backends) implements RouteAction {
+	}
+
+	record DirectResponse(int status) implements RouteAction {
+	}
+
+	record WeightedBackend(int weight, Backend backend) {
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+	sealed interface Backend {
+	}
+
+	/** A Service port with its ready endpoints (empty: 503). */
+	record ServiceBackend(String namespace, String name, int port, List<Endpoint> endpoints) implements Backend {
+	}
+
+	/** A backendRef that did not resolve: requests sent to it get 500. */
+	record InvalidBackend(String reason) implements Backend {
+	}
+
+	record Endpoint(String address, int port) {
+	}
+}

@@ -1,0 +1,11 @@
+package dev.springway.routetable;
+
+import java.util.List;
+
+/**
+ * One (listener, hostname, rule, match) of a route. {@code hostname} is the effective hostname after intersecting
+ * the route's and the listener's (null: any host); {@code source} is the route object, e.g. {@code httproute/ns/name}.
+ */
+public record RouteEntry(String id, String source, ListenerRef listener, String hostname, RouteMatch match,
+		List<RouteFilter> filters, RouteAction action) {
+}

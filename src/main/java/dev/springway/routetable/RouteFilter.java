@@ -1,0 +1,35 @@
+package dev.springway.routetable;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+
+/** The HTTPRoute filters the proxy applies, with the API's defaults already resolved. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+public sealed interface RouteFilter {
+
+	record Header(String name, String value) {
+	}
+
+	record RequestHeaderModifier(List<Header> set, List<Header> add, List<String> remove) implements RouteFilter {
+	}
+
+	record ResponseHeaderModifier(List<Header> set, List<Header> add, List<String> remove) implements RouteFilter {
+	}
+
+	/** Null fields keep the request's value; the path modifier is null when the path is kept. */
+	record RequestRedirect(String scheme, String hostname, Integer port, PathModifier path, int statusCode)
+			implements RouteFilter {
+	}
+
+	record UrlRewrite(String hostname, PathModifier path) implements RouteFilter {
+	}
+
+	/** ReplacePrefixMatch replaces the matched PathPrefix; ReplaceFullPath the whole path. */
+	record PathModifier(Type type, String value) {
+
+		public enum Type {
+			ReplaceFullPath, ReplacePrefixMatch
+		}
+	}
+}

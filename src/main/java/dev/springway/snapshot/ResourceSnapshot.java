@@ -1,0 +1,52 @@
+package dev.springway.snapshot;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every object the translator reads, copied once per reconcile. Lists are sorted by creationTimestamp, then
+ * namespace/name (the spec's tie-breakers), so translation is deterministic. Nobody mutates the objects after the
+ * snapshot is taken.
+ */
+public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+		List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
+		List<EndpointSlice> endpointSlices, List<Secret> secrets) {
+
+	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
+		.comparing((HasMetadata o) -> Objects.toString(o.getMetadata().getCreationTimestamp(), ""))
+		.thenComparing(o -> Objects.toString(o.getMetadata().getNamespace(), ""))
+		.thenComparing(o -> o.getMetadata().getName());
+
+	public static final ResourceSnapshot EMPTY = of(List.of());
+
+	/** Sorts objects into the snapshot by type; kinds the translator does not read are dropped. */
+	public static ResourceSnapshot of(List<? extends HasMetadata> objects) {
+		return new ResourceSnapshot(select(objects, GatewayClass.class), select(objects, Gateway.class),
+				select(objects, HTTPRoute.class), select(objects, ReferenceGrant.class),
+				select(objects, Namespace.class), select(objects, Service.class),
+				select(objects, EndpointSlice.class), select(objects, Secret.class));
+	}
+
+	private static <T extends HasMetadata> List<T> select(List<? extends HasMetadata> objects, Class<T> type) {
+		List<T> selected = new ArrayList<>();
+		for (HasMetadata object : objects) {
+			if (type.isInstance(object)) {
+				selected.add(type.cast(object));
+			}
+		}
+		selected.sort(CREATION_ORDER);
+		return List.copyOf(selected);
+	}
+}

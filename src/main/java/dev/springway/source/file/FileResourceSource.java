@@ -1,0 +1,197 @@
+package dev.springway.source.file;
+
+import dev.springway.snapshot.ManifestReader;
+import dev.springway.snapshot.ResourceSnapshot;
+import dev.springway.source.ResourceSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Reads every {@code *.yaml}/{@code *.yml} below a folder (files starting with {@code .} are ignored) and polls it
+ * for changes. Only changed files are parsed again. {@code metadata.generation} and {@code creationTimestamp} are
+ * kept as an API server would when the files leave them out: generation 1 at first sight and +1 when the spec
+ * changes, creation time when first seen.
+ */
+public final class FileResourceSource implements ResourceSource {
+
+	private static final Logger log = LoggerFactory.getLogger(FileResourceSource.class);
+
+	private final Path directory;
+
+	private final Duration pollInterval;
+
+	private final Clock clock;
+
+	private final ManifestReader reader = new ManifestReader();
+
+	private final Map<Path, ParsedFile> files = new HashMap<>();
+
+	private final Map<String, Tracked> tracked = new HashMap<>();
+
+	private ScheduledExecutorService poller;
+
+	private record Stamp(long modified, long size) {
+	}
+
+	private record ParsedFile(Stamp stamp, List<HasMetadata> objects, List<String> problems) {
+	}
+
+	/** What the provider remembers of an object across reloads. */
+	private record Tracked(Object spec, long generation, String creationTimestamp) {
+	}
+
+	public FileResourceSource(Path directory, Duration pollInterval, Clock clock) {
+		this.directory = directory;
+		this.pollInterval = pollInterval;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start(Runnable onChange) {
+		poller = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread thread = new Thread(r, "springway-file-watch");
+			thread.setDaemon(true);
+			return thread;
+		});
+		Map<Path, Stamp> last = new HashMap<>(scan());
+		poller.scheduleWithFixedDelay(() -> {
+			try {
+				Map<Path, Stamp> now = scan();
+				if (!now.equals(last)) {
+					last.clear();
+					last.putAll(now);
+					onChange.run();
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Cannot scan {}: {}", directory, ex.getMessage());
+			}
+		}, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public synchronized State current() {
+		Map<Path, Stamp> stamps = scan();
+		files.keySet().retainAll(stamps.keySet());
+		List<String> problems = new ArrayList<>();
+		List<HasMetadata> objects = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
+		stamps.keySet().stream().sorted().forEach(path -> {
+			ParsedFile parsed = files.get(path);
+			if (parsed == null || !parsed.stamp().equals(stamps.get(path))) {
+				parsed = parse(path, stamps.get(path));
+				files.put(path, parsed);
+			}
+			parsed.problems().forEach(problems::add);
+			for (HasMetadata object : parsed.objects()) {
+				if (seen.add(identity(object))) {
+					objects.add(object);
+				}
+				else {
+					problems.add(directory.relativize(path) + ": duplicate " + identity(object) + " ignored");
+				}
+			}
+		});
+		tracked.keySet().retainAll(seen);
+		return new State(ResourceSnapshot.of(objects), List.copyOf(problems));
+	}
+
+	private ParsedFile parse(Path path, Stamp stamp) {
+		String name = directory.relativize(path).toString();
+		ManifestReader.Result result;
+		try {
+			result = reader.read(Files.readString(path, StandardCharsets.UTF_8));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			result = new ManifestReader.Result(List.of(), List.of("cannot read: " + ex.getMessage()));
+		}
+		List<String> problems = result.problems().stream().map(p -> name + ": " + p).toList();
+		problems.forEach(p -> log.error("Skipped {}", p));
+		result.objects().forEach(this::stamp);
+		return new ParsedFile(stamp, result.objects(), problems);
+	}
+
+	/** Fills in generation and creationTimestamp where the file leaves them out. */
+	private void stamp(HasMetadata object) {
+		String identity = identity(object);
+		Object spec = reader.serialization().convertValue(object, Map.class).get("spec");
+		Tracked previous = tracked.get(identity);
+		var metadata = object.getMetadata();
+		if (metadata.getGeneration() == null) {
+			metadata.setGeneration(previous == null ? 1
+					: Objects.equals(previous.spec(), spec) ? previous.generation() : previous.generation() + 1);
+		}
+		if (metadata.getCreationTimestamp() == null) {
+			metadata.setCreationTimestamp(previous != null ? previous.creationTimestamp()
+					: clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+		}
+		tracked.put(identity, new Tracked(spec, metadata.getGeneration(), metadata.getCreationTimestamp()));
+	}
+
+	private static String identity(HasMetadata object) {
+		return object.getKind() + "/" + Objects.toString(object.getMetadata().getNamespace(), "") + "/"
+				+ object.getMetadata().getName();
+	}
+
+	private Map<Path, Stamp> scan() {
+		Map<Path, Stamp> stamps = new HashMap<>();
+		if (!Files.isDirectory(directory)) {
+			return stamps;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.filter(this::isManifest).forEach(path -> {
+				try {
+					BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+					stamps.put(path, new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size()));
+				}
+				catch (IOException ex) {
+					// Deleted while scanning: the next scan sees it gone.
+				}
+			});
+		}
+		catch (IOException | UncheckedIOException ex) {
+			log.warn("Cannot list {}: {}", directory, ex.getMessage());
+		}
+		return stamps;
+	}
+
+	/** Hidden files and folders (a mounted ConfigMap's {@code ..data}, say) are skipped. */
+	private boolean isManifest(Path path) {
+		for (Path part : directory.relativize(path)) {
+			if (part.toString().startsWith(".")) {
+				return false;
+			}
+		}
+		String name = path.getFileName().toString();
+		return (name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(path);
+	}
+
+	@Override
+	public void close() {
+		if (poller != null) {
+			poller.shutdownNow();
+		}
+	}
+}

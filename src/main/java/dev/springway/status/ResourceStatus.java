@@ -1,0 +1,38 @@
+package dev.springway.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** The {@code status} stanzas of the Gateway API kinds, in the API's JSON shape. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ResourceStatus {
+
+	record GatewayClassStatus(List<Condition> conditions) implements ResourceStatus {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record GatewayStatus(List<Address> addresses, List<Condition> conditions, List<ListenerStatus> listeners)
+			implements ResourceStatus {
+	}
+
+	record RouteStatus(List<RouteParentStatus> parents) implements ResourceStatus {
+	}
+
+	record Address(String type, String value) {
+	}
+
+	record GroupKind(String group, String kind) {
+	}
+
+	record ListenerStatus(String name, List<GroupKind> supportedKinds, int attachedRoutes,
+			List<Condition> conditions) {
+	}
+
+	record RouteParentStatus(ParentRef parentRef, String controllerName, List<Condition> conditions) {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ParentRef(String group, String kind, String namespace, String name, String sectionName, Integer port) {
+	}
+}

@@ -1,0 +1,123 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.RouteAction.Backend;
+import dev.springway.routetable.RouteAction.Endpoint;
+import dev.springway.routetable.RouteAction.InvalidBackend;
+import dev.springway.routetable.RouteAction.ServiceBackend;
+import dev.springway.status.Reasons;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import static dev.springway.translate.Objects2.key;
+import static dev.springway.translate.Objects2.list;
+import static dev.springway.translate.Objects2.orDefault;
+
+/** Resolves a backendRef to a Service port and its ready endpoints, enforcing ReferenceGrants. */
+final class BackendResolver {
+
+	static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+	private final Map<String, Service> services = new HashMap<>();
+
+	private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+
+	private final ReferenceGrants referenceGrants;
+
+	/** A resolved backend, or the ResolvedRefs reason and message explaining why it did not resolve. */
+	record Resolution(Backend backend, String reason, String message) {
+
+		boolean resolved() {
+			return reason == null;
+		}
+	}
+
+	BackendResolver(List<Service> services, List<EndpointSlice> slices, ReferenceGrants referenceGrants) {
+		this.referenceGrants = referenceGrants;
+		services.forEach(s -> this.services.put(key(s), s));
+		for (EndpointSlice slice : slices) {
+			Map<String, String> labels = slice.getMetadata().getLabels();
+			String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+			if (serviceName != null) {
+				slicesByService.computeIfAbsent(key(slice.getMetadata().getNamespace(), serviceName),
+						k -> new ArrayList<>()).add(slice);
+			}
+		}
+	}
+
+	Resolution resolve(String routeKind, String routeNamespace, HTTPBackendRef ref) {
+		String group = orDefault(ref.getGroup(), "");
+		String kind = orDefault(ref.getKind(), "Service");
+		String namespace = orDefault(ref.getNamespace(), routeNamespace);
+		String name = ref.getName();
+		if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
+			return invalid(Reasons.INVALID_KIND, "Backend kind " + (group.isEmpty() ? "" : group + "/") + kind
+					+ " is not supported; use a Service");
+		}
+		if (!namespace.equals(routeNamespace) && !referenceGrants.permits(GatewayPhase.GATEWAY_GROUP, routeKind,
+				routeNamespace, "", "Service", namespace, name)) {
+			return invalid(Reasons.REF_NOT_PERMITTED, "Backend " + key(namespace, name)
+					+ " is in another namespace and no ReferenceGrant allows it");
+		}
+		Service service = services.get(key(namespace, name));
+		if (service == null) {
+			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " not found");
+		}
+		if (ref.getPort() == null) {
+			return invalid(Reasons.UNSUPPORTED_VALUE, "Backend " + key(namespace, name) + " needs a port");
+		}
+		int port = ref.getPort();
+		ServicePort servicePort = list(service.getSpec().getPorts()).stream()
+			.filter(p -> Objects.equals(p.getPort(), port))
+			.findFirst()
+			.orElse(null);
+		if ("ExternalName".equals(service.getSpec().getType())) {
+			return new Resolution(new ServiceBackend(namespace, name, port,
+					List.of(new Endpoint(service.getSpec().getExternalName(), port))), null, null);
+		}
+		if (servicePort == null) {
+			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
+		}
+		return new Resolution(new ServiceBackend(namespace, name, port, endpoints(namespace, name, servicePort)),
+				null, null);
+	}
+
+	/** Ready endpoints of the slices' port named like the Service port (Kubernetes' own rule). */
+	private List<Endpoint> endpoints(String namespace, String name, ServicePort servicePort) {
+		Set<Endpoint> endpoints = new LinkedHashSet<>();
+		String portName = orDefault(servicePort.getName(), "");
+		for (EndpointSlice slice : slicesByService.getOrDefault(key(namespace, name), List.of())) {
+			Integer targetPort = list(slice.getPorts()).stream()
+				.filter(p -> orDefault(p.getName(), "").equals(portName))
+				.map(EndpointPort::getPort)
+				.filter(Objects::nonNull)
+				.findFirst()
+				.orElse(null);
+			if (targetPort == null) {
+				continue;
+			}
+			for (var endpoint : list(slice.getEndpoints())) {
+				boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+						|| endpoint.getConditions().getReady();
+				if (ready) {
+					list(endpoint.getAddresses()).forEach(address -> endpoints.add(new Endpoint(address, targetPort)));
+				}
+			}
+		}
+		return List.copyOf(endpoints);
+	}
+
+	private static Resolution invalid(String reason, String message) {
+		return new Resolution(new InvalidBackend(reason), reason, message);
+	}
+}

@@ -1,0 +1,20 @@
+package dev.springway.translate;
+
+import dev.springway.status.Condition;
+import dev.springway.status.ResourceStatus.Address;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+
+import java.util.List;
+
+/** A Gateway of our GatewayClass after validation; its listener statuses lack only attachedRoutes. */
+record GatewayModel(Gateway gateway, long generation, List<Address> addresses, List<Condition> conditions,
+		List<ListenerModel> listeners) {
+
+	String namespace() {
+		return gateway.getMetadata().getNamespace();
+	}
+
+	String name() {
+		return gateway.getMetadata().getName();
+	}
+}

@@ -1,0 +1,173 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.SocketKey;
+import dev.springway.status.Condition;
+import dev.springway.status.Reasons;
+import dev.springway.status.ResourceStatus.Address;
+import dev.springway.status.ResourceStatus.GroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static dev.springway.translate.Objects2.generation;
+import static dev.springway.translate.Objects2.list;
+import static dev.springway.translate.Objects2.orDefault;
+
+/** Validates the Gateways of our GatewayClasses: addresses, listener protocols, route kinds and conflicts. */
+final class GatewayPhase {
+
+	static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+	/** Route kinds a listener of each protocol can carry; protocols not listed are not supported yet. */
+	private static final Map<String, List<String>> KINDS_BY_PROTOCOL = Map.of("HTTP", List.of("HTTPRoute"));
+
+	private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+	private final TranslatorSettings settings;
+
+	GatewayPhase(TranslatorSettings settings) {
+		this.settings = settings;
+	}
+
+	List<GatewayModel> translate(List<Gateway> gateways, Set<String> ourClasses) {
+		List<GatewayModel> models = new ArrayList<>();
+		for (Gateway gateway : gateways) {
+			if (gateway.getSpec() != null && ourClasses.contains(gateway.getSpec().getGatewayClassName())) {
+				models.add(translate(gateway));
+			}
+		}
+		return models;
+	}
+
+	private GatewayModel translate(Gateway gateway) {
+		long generation = generation(gateway);
+		List<String> boundAddresses = new ArrayList<>();
+		String addressProblem = null;
+		for (GatewaySpecAddress address : list(gateway.getSpec().getAddresses())) {
+			String type = orDefault(address.getType(), "IPAddress");
+			if (!type.equals("IPAddress") || address.getValue() == null || !IPV4.matcher(address.getValue()).matches()) {
+				addressProblem = "Address " + address.getValue() + " of type " + type
+						+ " is not supported: only IPv4 addresses of type IPAddress";
+			}
+			else {
+				boundAddresses.add(address.getValue());
+			}
+		}
+		boolean gatewayValid = addressProblem == null;
+		List<Listener> listeners = list(gateway.getSpec().getListeners());
+		List<ListenerModel> models = new ArrayList<>();
+		for (Listener listener : listeners) {
+			models.add(listener(gateway, generation, listener, listeners, boundAddresses, gatewayValid));
+		}
+		List<Condition> conditions = new ArrayList<>();
+		if (!gatewayValid) {
+			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_ADDRESS, addressProblem, generation));
+			conditions.add(Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, addressProblem, generation));
+		}
+		else {
+			boolean allValid = models.stream().allMatch(ListenerModel::serving);
+			conditions.add(allValid
+					? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Gateway is accepted", generation)
+					: Condition.of(Reasons.ACCEPTED, true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid",
+							generation));
+			conditions.add(Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Gateway is programmed",
+					generation));
+		}
+		List<String> reported = boundAddresses.isEmpty() ? List.of(settings.defaultAddress()) : boundAddresses;
+		List<Address> addresses = reported.stream().map(a -> new Address("IPAddress", a)).toList();
+		return new GatewayModel(gateway, generation, addresses, List.copyOf(conditions), List.copyOf(models));
+	}
+
+	private ListenerModel listener(Gateway gateway, long generation, Listener listener, List<Listener> siblings,
+			List<String> boundAddresses, boolean gatewayValid) {
+		ListenerRef ref = new ListenerRef(gateway.getMetadata().getNamespace(), gateway.getMetadata().getName(),
+				listener.getName());
+		String protocol = Objects.toString(listener.getProtocol(), "");
+		List<String> protocolKinds = KINDS_BY_PROTOCOL.get(protocol);
+		boolean protocolSupported = protocolKinds != null;
+
+		List<GroupKind> supportedKinds = new ArrayList<>();
+		boolean kindsValid = true;
+		List<RouteGroupKind> requested = listener.getAllowedRoutes() == null ? List.of()
+				: list(listener.getAllowedRoutes().getKinds());
+		if (protocolSupported && requested.isEmpty()) {
+			protocolKinds.forEach(k -> supportedKinds.add(new GroupKind(GATEWAY_GROUP, k)));
+		}
+		for (RouteGroupKind kind : requested) {
+			String group = orDefault(kind.getGroup(), GATEWAY_GROUP);
+			if (protocolSupported && group.equals(GATEWAY_GROUP) && protocolKinds.contains(kind.getKind())) {
+				supportedKinds.add(new GroupKind(group, kind.getKind()));
+			}
+			else {
+				kindsValid = false;
+			}
+		}
+
+		String conflict = conflict(listener, siblings);
+		List<Condition> conditions = new ArrayList<>();
+		String hostname = listener.getHostname() == null || listener.getHostname().isEmpty() ? null
+				: listener.getHostname().toLowerCase(Locale.ROOT);
+		conditions.add(protocolSupported
+				? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Listener is accepted", generation)
+				: Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_PROTOCOL,
+						"Protocol " + protocol + " is not supported", generation));
+		conditions.add(conflict == null
+				? Condition.of(Reasons.CONFLICTED, false, Reasons.NO_CONFLICTS, "No conflicts", generation)
+				: Condition.of(Reasons.CONFLICTED, true, conflict, conflictMessage(conflict, listener), generation));
+		conditions.add(kindsValid
+				? Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS, "All references are resolved",
+						generation)
+				: Condition.of(Reasons.RESOLVED_REFS, false, Reasons.INVALID_ROUTE_KINDS,
+						"Some route kinds are not supported on protocol " + protocol + ": "
+								+ requested.stream().map(RouteGroupKind::getKind).collect(Collectors.joining(", ")),
+						generation));
+		boolean serving = gatewayValid && protocolSupported && conflict == null;
+		conditions.add(serving
+				? Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Listener is programmed", generation)
+				: Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, "Listener is not valid", generation));
+
+		List<SocketKey> sockets = (boundAddresses.isEmpty() ? List.of(SocketKey.ANY_ADDRESS) : boundAddresses)
+			.stream()
+			.map(address -> new SocketKey(address, listener.getPort()))
+			.toList();
+		return new ListenerModel(ref, listener, hostname, sockets, List.copyOf(supportedKinds), serving,
+				List.copyOf(conditions));
+	}
+
+	/** Listeners on one port must share a protocol and differ in hostname. */
+	private static String conflict(Listener listener, List<Listener> siblings) {
+		for (Listener other : siblings) {
+			if (other == listener || !Objects.equals(other.getPort(), listener.getPort())) {
+				continue;
+			}
+			if (!Objects.equals(other.getProtocol(), listener.getProtocol())) {
+				return Reasons.PROTOCOL_CONFLICT;
+			}
+			if (Objects.equals(normalized(other.getHostname()), normalized(listener.getHostname()))) {
+				return Reasons.HOSTNAME_CONFLICT;
+			}
+		}
+		return null;
+	}
+
+	private static String normalized(String hostname) {
+		return hostname == null || hostname.isEmpty() ? null : hostname.toLowerCase(Locale.ROOT);
+	}
+
+	private static String conflictMessage(String reason, Listener listener) {
+		return reason.equals(Reasons.PROTOCOL_CONFLICT)
+				? "Another listener uses port " + listener.getPort() + " with a different protocol"
+				: "Another listener uses port " + listener.getPort() + " with the same hostname";
+	}
+}

@@ -1,0 +1,207 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.RouteEntry;
+import dev.springway.routetable.RouteMatch;
+import dev.springway.status.Condition;
+import dev.springway.status.Reasons;
+import dev.springway.status.ResourceStatus.ParentRef;
+import dev.springway.status.ResourceStatus.RouteParentStatus;
+import dev.springway.translate.RuleCompiler.CompiledRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static dev.springway.translate.Objects2.generation;
+import static dev.springway.translate.Objects2.key;
+import static dev.springway.translate.Objects2.list;
+import static dev.springway.translate.Objects2.orDefault;
+
+/** Attaches HTTPRoutes to listeners, emits their route entries and computes their parent statuses. */
+final class HttpRoutePhase {
+
+	private static final String KIND = "HTTPRoute";
+
+	private final TranslatorSettings settings;
+
+	private final Map<String, GatewayModel> gateways = new HashMap<>();
+
+	private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+
+	private final RuleCompiler compiler;
+
+	/** Routes attached per listener, for the listener's {@code attachedRoutes}. */
+	private final Map<ListenerRef, Integer> attachedRoutes = new HashMap<>();
+
+	private final List<RankedEntry> entries = new ArrayList<>();
+
+	HttpRoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, List<Namespace> namespaces,
+			RuleCompiler compiler) {
+		this.settings = settings;
+		this.compiler = compiler;
+		gateways.forEach(g -> this.gateways.put(key(g.namespace(), g.name()), g));
+		namespaces.forEach(n -> namespaceLabels.put(n.getMetadata().getName(),
+				n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
+	}
+
+	/** Returns the route's parent statuses for the Gateways we own (empty: the route is not ours). */
+	List<RouteParentStatus> translate(HTTPRoute route) {
+		String namespace = route.getMetadata().getNamespace();
+		long generation = generation(route);
+		List<HTTPRouteRule> specRules = route.getSpec() == null ? List.of() : list(route.getSpec().getRules());
+		List<CompiledRule> rules = new ArrayList<>();
+		for (int i = 0; i < specRules.size(); i++) {
+			rules.add(compiler.compile(namespace, i, specRules.get(i)));
+		}
+		String unsupported = rules.stream().map(CompiledRule::unsupported).filter(Objects::nonNull).findFirst()
+			.orElse(null);
+		BackendResolver.Resolution backendProblem = rules.stream().map(CompiledRule::backendProblem)
+			.filter(Objects::nonNull).findFirst().orElse(null);
+		Condition resolvedRefs = backendProblem == null
+				? Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS, "All references are resolved",
+						generation)
+				: Condition.of(Reasons.RESOLVED_REFS, false, backendProblem.reason(), backendProblem.message(),
+						generation);
+		List<String> hostnames = route.getSpec() == null ? List.of() : list(route.getSpec().getHostnames());
+
+		List<RouteParentStatus> parents = new ArrayList<>();
+		List<ParentReference> parentRefs = route.getSpec() == null ? List.of() : list(route.getSpec().getParentRefs());
+		for (ParentReference parentRef : parentRefs) {
+			String group = orDefault(parentRef.getGroup(), GatewayPhase.GATEWAY_GROUP);
+			String kind = orDefault(parentRef.getKind(), "Gateway");
+			GatewayModel gateway = gateways.get(key(orDefault(parentRef.getNamespace(), namespace), parentRef.getName()));
+			if (!group.equals(GatewayPhase.GATEWAY_GROUP) || !kind.equals("Gateway") || gateway == null) {
+				continue;
+			}
+			Condition accepted = attach(route, generation, parentRef, gateway, hostnames, rules, unsupported);
+			ParentRef ref = new ParentRef(group, kind, parentRef.getNamespace(), parentRef.getName(),
+					parentRef.getSectionName(), parentRef.getPort());
+			parents.add(new RouteParentStatus(ref, settings.controllerName(), List.of(accepted, resolvedRefs)));
+		}
+		return parents;
+	}
+
+	private Condition attach(HTTPRoute route, long generation, ParentReference parentRef, GatewayModel gateway,
+			List<String> hostnames, List<CompiledRule> rules, String unsupported) {
+		String namespace = route.getMetadata().getNamespace();
+		List<ListenerModel> candidates = gateway.listeners().stream()
+			.filter(l -> parentRef.getSectionName() == null || parentRef.getSectionName().equals(l.ref().listenerName()))
+			.filter(l -> parentRef.getPort() == null || parentRef.getPort() == l.port())
+			.toList();
+		if (candidates.isEmpty()) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.NO_MATCHING_PARENT,
+					"No listener of Gateway " + key(gateway.namespace(), gateway.name()) + " matches "
+							+ describe(parentRef),
+					generation);
+		}
+		List<ListenerModel> allowed = candidates.stream()
+			.filter(l -> l.serving() && l.allowsKind(KIND) && allowsNamespace(l, gateway, namespace))
+			.toList();
+		if (allowed.isEmpty()) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS,
+					"No listener of Gateway " + key(gateway.namespace(), gateway.name())
+							+ " allows this route (kind, namespace or listener state)",
+					generation);
+		}
+		allowed.forEach(l -> attachedRoutes.merge(l.ref(), 1, Integer::sum));
+		Map<ListenerModel, List<String>> served = new HashMap<>();
+		for (ListenerModel listener : allowed) {
+			List<String> effective = Hostnames.intersect(listener.hostname(), hostnames);
+			if (!effective.isEmpty()) {
+				served.put(listener, effective);
+			}
+		}
+		if (served.isEmpty()) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.NO_MATCHING_LISTENER_HOSTNAME,
+					"No hostname of the route matches a listener hostname", generation);
+		}
+		if (unsupported != null) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
+		}
+		served.forEach((listener, effective) -> emit(route, listener.ref(), effective, rules));
+		return Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Route is accepted", generation);
+	}
+
+	private void emit(HTTPRoute route, ListenerRef listener, List<String> hostnames, List<CompiledRule> rules) {
+		String routeKey = key(route);
+		String source = "httproute/" + routeKey;
+		String created = Objects.toString(route.getMetadata().getCreationTimestamp(), "");
+		for (String hostname : hostnames) {
+			for (CompiledRule rule : rules) {
+				for (int m = 0; m < rule.matches().size(); m++) {
+					RouteMatch match = rule.matches().get(m);
+					String id = source + "/rule/" + rule.index() + "/match/" + m + "/listener/" + listener
+							+ (hostname == null ? "" : "/host/" + hostname);
+					RouteEntry entry = new RouteEntry(id, source, listener, hostname, match, rule.filters(),
+							rule.action());
+					entries.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
+				}
+			}
+		}
+	}
+
+	private boolean allowsNamespace(ListenerModel listener, GatewayModel gateway, String routeNamespace) {
+		RouteNamespaces namespaces = listener.listener().getAllowedRoutes() == null ? null
+				: listener.listener().getAllowedRoutes().getNamespaces();
+		String from = namespaces == null ? "Same" : orDefault(namespaces.getFrom(), "Same");
+		return switch (from) {
+			case "All" -> true;
+			case "Same" -> routeNamespace.equals(gateway.namespace());
+			case "Selector" -> selects(namespaces.getSelector(),
+					namespaceLabels.getOrDefault(routeNamespace, Map.of()));
+			default -> false;
+		};
+	}
+
+	/** Label selector semantics: every matchLabels entry and every matchExpressions requirement must hold. */
+	static boolean selects(LabelSelector selector, Map<String, String> labels) {
+		if (selector == null) {
+			return false;
+		}
+		if (selector.getMatchLabels() != null) {
+			for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+				if (!e.getValue().equals(labels.get(e.getKey()))) {
+					return false;
+				}
+			}
+		}
+		for (LabelSelectorRequirement requirement : list(selector.getMatchExpressions())) {
+			String value = labels.get(requirement.getKey());
+			List<String> values = list(requirement.getValues());
+			boolean holds = switch (requirement.getOperator()) {
+				case "In" -> value != null && values.contains(value);
+				case "NotIn" -> value == null || !values.contains(value);
+				case "Exists" -> labels.containsKey(requirement.getKey());
+				case "DoesNotExist" -> !labels.containsKey(requirement.getKey());
+				default -> false;
+			};
+			if (!holds) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static String describe(ParentReference ref) {
+		return (ref.getSectionName() == null ? "" : "sectionName " + ref.getSectionName() + " ")
+				+ (ref.getPort() == null ? "" : "port " + ref.getPort());
+	}
+
+	Map<ListenerRef, Integer> attachedRoutes() {
+		return attachedRoutes;
+	}
+
+	List<RankedEntry> entries() {
+		return entries;
+	}
+}

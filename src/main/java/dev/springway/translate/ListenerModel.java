@@ -1,0 +1,25 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.SocketKey;
+import dev.springway.status.Condition;
+import dev.springway.status.ResourceStatus.GroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+
+import java.util.List;
+
+/**
+ * A listener after validation. {@code serving} is false when routes must not be served on it (unsupported
+ * protocol, conflict, invalid Gateway); its conditions are final except for port binding.
+ */
+record ListenerModel(ListenerRef ref, Listener listener, String hostname, List<SocketKey> sockets,
+		List<GroupKind> supportedKinds, boolean serving, List<Condition> conditions) {
+
+	int port() {
+		return listener.getPort();
+	}
+
+	boolean allowsKind(String kind) {
+		return supportedKinds.stream().anyMatch(k -> k.kind().equals(kind));
+	}
+}

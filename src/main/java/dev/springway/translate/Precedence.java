@@ -1,0 +1,33 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.RouteMatch;
+import dev.springway.routetable.RouteMatch.PathMatch;
+
+import java.util.Comparator;
+
+/**
+ * Gateway API precedence among the routes of one listener: the most specific hostname, then an Exact path, the
+ * longest prefix, a method match, more header matches, more query matches, then the oldest route, namespace/name,
+ * and rule and match order. First match in this order wins.
+ */
+final class Precedence {
+
+	static final Comparator<RouteMatch> MATCH = Comparator
+		.comparingInt((RouteMatch m) -> m.path().type() == PathMatch.Type.Exact ? 0 : 1)
+		.thenComparing(Comparator.comparingInt((RouteMatch m) -> m.path().value().length()).reversed())
+		.thenComparingInt(m -> m.method() != null ? 0 : 1)
+		.thenComparing(Comparator.comparingInt((RouteMatch m) -> m.headers().size()).reversed())
+		.thenComparing(Comparator.comparingInt((RouteMatch m) -> m.queryParams().size()).reversed());
+
+	static final Comparator<RankedEntry> ORDER = Comparator
+		.comparing((RankedEntry r) -> r.entry().listener().toString())
+		.thenComparing(r -> r.entry().hostname(), Hostnames.MOST_SPECIFIC_FIRST)
+		.thenComparing(r -> r.entry().match(), MATCH)
+		.thenComparing(RankedEntry::creationTimestamp)
+		.thenComparing(RankedEntry::routeKey)
+		.thenComparingInt(RankedEntry::ruleIndex)
+		.thenComparingInt(RankedEntry::matchIndex);
+
+	private Precedence() {
+	}
+}

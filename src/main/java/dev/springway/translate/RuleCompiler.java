@@ -1,0 +1,211 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.RouteAction;
+import dev.springway.routetable.RouteAction.DirectResponse;
+import dev.springway.routetable.RouteAction.Forward;
+import dev.springway.routetable.RouteAction.InvalidBackend;
+import dev.springway.routetable.RouteAction.WeightedBackend;
+import dev.springway.routetable.RouteFilter;
+import dev.springway.routetable.RouteFilter.Header;
+import dev.springway.routetable.RouteFilter.PathModifier;
+import dev.springway.routetable.RouteMatch;
+import dev.springway.routetable.RouteMatch.HeaderMatch;
+import dev.springway.routetable.RouteMatch.PathMatch;
+import dev.springway.routetable.RouteMatch.QueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static dev.springway.translate.Objects2.list;
+import static dev.springway.translate.Objects2.orDefault;
+
+/**
+ * Compiles one HTTPRoute rule into matches, filters and an action, applying the API's defaults (a rule without
+ * matches matches {@code PathPrefix /}, a path match defaults to {@code PathPrefix}, a redirect to 302, a weight to
+ * 1). Problems become values: an unsupported value rejects the route, a bad backendRef is served as 500.
+ */
+final class RuleCompiler {
+
+	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+			"TRACE", "PATCH");
+
+	private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
+
+	/** A compiled rule, or why it cannot be served ({@code unsupported}); {@code backendProblem} feeds ResolvedRefs. */
+	record CompiledRule(int index, List<RouteMatch> matches, List<RouteFilter> filters, RouteAction action,
+			String unsupported, BackendResolver.Resolution backendProblem) {
+	}
+
+	private final BackendResolver backends;
+
+	RuleCompiler(BackendResolver backends) {
+		this.backends = backends;
+	}
+
+	CompiledRule compile(String routeNamespace, int index, HTTPRouteRule rule) {
+		List<String> problems = new ArrayList<>();
+		List<RouteMatch> matches = new ArrayList<>();
+		List<HTTPRouteMatch> specMatches = list(rule.getMatches());
+		if (specMatches.isEmpty()) {
+			matches.add(new RouteMatch(new PathMatch(PathMatch.Type.PathPrefix, "/"), null, List.of(), List.of()));
+		}
+		for (HTTPRouteMatch match : specMatches) {
+			matches.add(match(match, problems));
+		}
+		List<RouteFilter> filters = new ArrayList<>();
+		for (HTTPRouteFilter filter : list(rule.getFilters())) {
+			RouteFilter compiled = filter(filter, matches, problems);
+			if (compiled != null) {
+				filters.add(compiled);
+			}
+		}
+		if (filters.stream().filter(f -> f instanceof RouteFilter.RequestRedirect || f instanceof RouteFilter.UrlRewrite)
+			.count() > 1) {
+			problems.add("A rule may have at most one RequestRedirect or URLRewrite filter");
+		}
+
+		BackendResolver.Resolution backendProblem = null;
+		List<WeightedBackend> weighted = new ArrayList<>();
+		for (HTTPBackendRef ref : list(rule.getBackendRefs())) {
+			if (!list(ref.getFilters()).isEmpty()) {
+				problems.add("Filters on backendRefs are not supported yet");
+			}
+			BackendResolver.Resolution resolution = backends.resolve("HTTPRoute", routeNamespace, ref);
+			if (!resolution.resolved() && backendProblem == null) {
+				backendProblem = resolution;
+			}
+			int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+			if (weight > 0) {
+				weighted.add(new WeightedBackend(weight, resolution.backend()));
+			}
+		}
+		boolean anyValid = weighted.stream().anyMatch(b -> !(b.backend() instanceof InvalidBackend));
+		RouteAction action = anyValid ? new Forward(List.copyOf(weighted)) : new DirectResponse(500);
+		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
+		return new CompiledRule(index, List.copyOf(matches), List.copyOf(filters), action, unsupported,
+				backendProblem);
+	}
+
+	private static RouteMatch match(HTTPRouteMatch match, List<String> problems) {
+		PathMatch path = new PathMatch(PathMatch.Type.PathPrefix, "/");
+		if (match.getPath() != null) {
+			String type = orDefault(match.getPath().getType(), "PathPrefix");
+			String value = orDefault(match.getPath().getValue(), "/");
+			if (!type.equals("Exact") && !type.equals("PathPrefix")) {
+				problems.add("Path match type " + type + " is not supported");
+			}
+			else if (!value.startsWith("/")) {
+				problems.add("Path " + value + " must start with /");
+			}
+			else {
+				path = new PathMatch(PathMatch.Type.valueOf(type), value);
+			}
+		}
+		String method = match.getMethod();
+		if (method != null && !METHODS.contains(method)) {
+			problems.add("Method " + method + " is not supported");
+		}
+		List<HeaderMatch> headers = new ArrayList<>();
+		for (HTTPHeaderMatch header : list(match.getHeaders())) {
+			if (!orDefault(header.getType(), "Exact").equals("Exact")) {
+				problems.add("Header match type " + header.getType() + " is not supported");
+			}
+			// Only the first match of a header name counts (names are case-insensitive).
+			else if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase(header.getName()))) {
+				headers.add(new HeaderMatch(header.getName().toLowerCase(Locale.ROOT), header.getValue()));
+			}
+		}
+		List<QueryParamMatch> query = new ArrayList<>();
+		for (HTTPQueryParamMatch param : list(match.getQueryParams())) {
+			if (!orDefault(param.getType(), "Exact").equals("Exact")) {
+				problems.add("Query parameter match type " + param.getType() + " is not supported");
+			}
+			else if (query.stream().noneMatch(q -> q.name().equals(param.getName()))) {
+				query.add(new QueryParamMatch(param.getName(), param.getValue()));
+			}
+		}
+		return new RouteMatch(path, method, List.copyOf(headers), List.copyOf(query));
+	}
+
+	private static RouteFilter filter(HTTPRouteFilter filter, List<RouteMatch> matches, List<String> problems) {
+		String type = Objects2.orDefault(filter.getType(), "");
+		switch (type) {
+			case "RequestHeaderModifier" -> {
+				HTTPHeaderFilter spec = filter.getRequestHeaderModifier();
+				return spec == null ? missing(type, problems)
+						: new RouteFilter.RequestHeaderModifier(headers(spec.getSet()), headers(spec.getAdd()),
+								List.copyOf(list(spec.getRemove())));
+			}
+			case "ResponseHeaderModifier" -> {
+				HTTPHeaderFilter spec = filter.getResponseHeaderModifier();
+				return spec == null ? missing(type, problems)
+						: new RouteFilter.ResponseHeaderModifier(headers(spec.getSet()), headers(spec.getAdd()),
+								List.copyOf(list(spec.getRemove())));
+			}
+			case "RequestRedirect" -> {
+				HTTPRequestRedirectFilter spec = filter.getRequestRedirect();
+				if (spec == null) {
+					return missing(type, problems);
+				}
+				int code = spec.getStatusCode() == null ? 302 : spec.getStatusCode();
+				if (!REDIRECT_CODES.contains(code)) {
+					problems.add("Redirect status code " + code + " is not supported");
+				}
+				if (spec.getScheme() != null && !spec.getScheme().equals("http") && !spec.getScheme().equals("https")) {
+					problems.add("Redirect scheme " + spec.getScheme() + " is not supported");
+				}
+				return new RouteFilter.RequestRedirect(spec.getScheme(), spec.getHostname(), spec.getPort(),
+						pathModifier(spec.getPath(), matches, problems), code);
+			}
+			case "URLRewrite" -> {
+				HTTPURLRewriteFilter spec = filter.getUrlRewrite();
+				return spec == null ? missing(type, problems)
+						: new RouteFilter.UrlRewrite(spec.getHostname(), pathModifier(spec.getPath(), matches, problems));
+			}
+			default -> {
+				problems.add("Filter type " + type + " is not supported");
+				return null;
+			}
+		}
+	}
+
+	private static PathModifier pathModifier(HTTPPathModifier spec, List<RouteMatch> matches, List<String> problems) {
+		if (spec == null) {
+			return null;
+		}
+		String type = orDefault(spec.getType(), "");
+		if (type.equals("ReplaceFullPath")) {
+			return new PathModifier(PathModifier.Type.ReplaceFullPath, orDefault(spec.getReplaceFullPath(), "/"));
+		}
+		if (type.equals("ReplacePrefixMatch")) {
+			if (matches.stream().anyMatch(m -> m.path().type() != PathMatch.Type.PathPrefix)) {
+				problems.add("ReplacePrefixMatch needs PathPrefix matches");
+			}
+			return new PathModifier(PathModifier.Type.ReplacePrefixMatch, orDefault(spec.getReplacePrefixMatch(), ""));
+		}
+		problems.add("Path modifier type " + type + " is not supported");
+		return null;
+	}
+
+	private static List<Header> headers(List<HTTPHeader> headers) {
+		return list(headers).stream().map(h -> new Header(h.getName(), orDefault(h.getValue(), ""))).toList();
+	}
+
+	private static RouteFilter missing(String type, List<String> problems) {
+		problems.add("Filter " + type + " has no configuration");
+		return null;
+	}
+}

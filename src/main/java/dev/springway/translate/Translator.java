@@ -1,0 +1,92 @@
+package dev.springway.translate;
+
+import dev.springway.routetable.ListenerSpec;
+import dev.springway.routetable.RouteEntry;
+import dev.springway.routetable.RouteTable;
+import dev.springway.snapshot.ResourceSnapshot;
+import dev.springway.status.Condition;
+import dev.springway.status.ObjectStatus;
+import dev.springway.status.Reasons;
+import dev.springway.status.ResourceStatus.GatewayClassStatus;
+import dev.springway.status.ResourceStatus.GatewayStatus;
+import dev.springway.status.ResourceStatus.ListenerStatus;
+import dev.springway.status.ResourceStatus.RouteParentStatus;
+import dev.springway.status.ResourceStatus.RouteStatus;
+import dev.springway.status.StatusReport;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.springway.translate.Objects2.generation;
+
+/**
+ * Translates a snapshot into the route table and the status report: a pure function of its input, in phases
+ * (GatewayClasses, Gateways and listeners, HTTPRoutes with their backends, precedence).
+ */
+public final class Translator {
+
+	private static final String API_VERSION = "gateway.networking.k8s.io/v1";
+
+	private final TranslatorSettings settings;
+
+	public Translator(TranslatorSettings settings) {
+		this.settings = settings;
+	}
+
+	public TranslationResult translate(ResourceSnapshot snapshot) {
+		List<ObjectStatus> statuses = new ArrayList<>();
+
+		Set<String> ourClasses = new HashSet<>();
+		for (GatewayClass gatewayClass : snapshot.gatewayClasses()) {
+			if (gatewayClass.getSpec() != null
+					&& settings.controllerName().equals(gatewayClass.getSpec().getControllerName())) {
+				ourClasses.add(gatewayClass.getMetadata().getName());
+				long generation = generation(gatewayClass);
+				statuses.add(status(gatewayClass, new GatewayClassStatus(List.of(Condition.of(Reasons.ACCEPTED, true,
+						Reasons.ACCEPTED, "Handled by " + settings.controllerName(), generation)))));
+			}
+		}
+
+		List<GatewayModel> gateways = new GatewayPhase(settings).translate(snapshot.gateways(), ourClasses);
+
+		ReferenceGrants grants = new ReferenceGrants(snapshot.referenceGrants());
+		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants);
+		HttpRoutePhase routes = new HttpRoutePhase(settings, gateways, snapshot.namespaces(), new RuleCompiler(backends));
+		List<ObjectStatus> routeStatuses = new ArrayList<>();
+		for (HTTPRoute route : snapshot.httpRoutes()) {
+			List<RouteParentStatus> parents = routes.translate(route);
+			if (!parents.isEmpty()) {
+				routeStatuses.add(status(route, new RouteStatus(parents)));
+			}
+		}
+
+		List<ListenerSpec> listeners = new ArrayList<>();
+		for (GatewayModel gateway : gateways) {
+			List<ListenerStatus> listenerStatuses = new ArrayList<>();
+			for (ListenerModel listener : gateway.listeners()) {
+				listenerStatuses.add(new ListenerStatus(listener.ref().listenerName(), listener.supportedKinds(),
+						routes.attachedRoutes().getOrDefault(listener.ref(), 0), listener.conditions()));
+				if (listener.serving()) {
+					listeners.add(new ListenerSpec(listener.ref(), listener.listener().getProtocol(),
+							listener.sockets(), listener.hostname()));
+				}
+			}
+			statuses.add(status(gateway.gateway(),
+					new GatewayStatus(gateway.addresses(), gateway.conditions(), List.copyOf(listenerStatuses))));
+		}
+		statuses.addAll(routeStatuses);
+
+		List<RouteEntry> entries = routes.entries().stream().sorted(Precedence.ORDER).map(RankedEntry::entry).toList();
+		return new TranslationResult(new RouteTable(List.copyOf(listeners), entries), new StatusReport(List.copyOf(statuses)));
+	}
+
+	private static ObjectStatus status(HasMetadata object, dev.springway.status.ResourceStatus status) {
+		return new ObjectStatus(API_VERSION, object.getKind(), new ObjectStatus.Metadata(
+				object.getMetadata().getNamespace(), object.getMetadata().getName(), generation(object)), status);
+	}
+}

@@ -1,0 +1,84 @@
+package dev.springway.demo;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP backend that answers every request with JSON describing it, in the shape of the Gateway API
+ * conformance echo server: {@code path} (with query), {@code host}, {@code method}, {@code proto}, {@code headers},
+ * {@code namespace}, {@code pod}. Demo and test code only; it is not part of the gateway.
+ */
+public final class EchoBackend implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final DisposableServer server;
+
+	private final String namespace;
+
+	private final String pod;
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	public EchoBackend(String address, int port, String namespace, String pod) {
+		this.namespace = namespace;
+		this.pod = pod;
+		this.server = HttpServer.create()
+			.host(address)
+			.port(port)
+			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+			.handle((request, response) -> {
+				requests.incrementAndGet();
+				byte[] body = JSON.writeValueAsBytes(describe(request));
+				return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body));
+			})
+			.bindNow();
+	}
+
+	public static EchoBackend onRandomPort(String namespace, String pod) {
+		return new EchoBackend("127.0.0.1", 0, namespace, pod);
+	}
+
+	private Map<String, Object> describe(HttpServerRequest request) {
+		Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		request.requestHeaders().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>())
+			.add(h.getValue()));
+		Map<String, Object> echo = new LinkedHashMap<>();
+		echo.put("path", request.uri());
+		echo.put("host", request.requestHeaders().get("Host"));
+		echo.put("method", request.method().name());
+		echo.put("proto", request.version().text());
+		echo.put("headers", headers);
+		echo.put("namespace", namespace);
+		echo.put("pod", pod);
+		return echo;
+	}
+
+	public int port() {
+		return server.port();
+	}
+
+	public String pod() {
+		return pod;
+	}
+
+	public int requestCount() {
+		return requests.get();
+	}
+
+	@Override
+	public void close() {
+		server.disposeNow();
+	}
+}
