@@ -1,0 +1,219 @@
+package dev.springway.e2e;
+
+import dev.springway.demo.EchoBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real application in file mode on real sockets: two Gateways on distinct loopback addresses sharing a port,
+ * real echo backends, and a folder that the tests edit while the gateway runs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayEndToEndTest {
+
+	static Path folder;
+
+	static EchoBackend appA;
+
+	static EchoBackend appB;
+
+	static EchoBackend appB2;
+
+	static int port;
+
+	@LocalManagementPort
+	int managementPort;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		folder = Files.createTempDirectory("springway-e2e");
+		appA = EchoBackend.onRandomPort("default", "app-a");
+		appB = EchoBackend.onRandomPort("default", "app-b");
+		appB2 = EchoBackend.onRandomPort("default", "app-b2");
+		port = freePort();
+		Files.writeString(folder.resolve("gateways.yaml"), Manifests.gateways(port));
+		Files.writeString(folder.resolve("services.yaml"), Manifests.service("app-a", appA.port())
+				+ Manifests.service("app-b", appB.port(), appB2.port()) + Manifests.service("idle"));
+		Files.writeString(folder.resolve("routes.yaml"), Manifests.route("route-a", "gw-a", "a.example.com", "/", "app-a")
+				+ Manifests.route("route-b", "gw-b", "b.example.com", "/", "app-b"));
+		registry.add("springway.file.directory", folder::toString);
+		registry.add("springway.file.poll-interval", () -> "50ms");
+		registry.add("management.server.port", () -> "0");
+	}
+
+	@AfterAll
+	static void stopBackends() {
+		appA.close();
+		appB.close();
+		appB2.close();
+	}
+
+	@BeforeEach
+	void gatewaysServe() {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> TestHttp.statusOrRefused("127.0.0.2", port, "a.example.com", "/") == 200);
+	}
+
+	@Test
+	void gatewaysOnDistinctAddressesShareAPort() {
+		assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/x").pod()).isEqualTo("app-a");
+		assertThat(TestHttp.get("127.0.0.3", port, "b.example.com", "/x").pod()).startsWith("app-b");
+		assertThat(TestHttp.get("127.0.0.2", port, "b.example.com", "/x").status()).as("b is not on gw-a")
+			.isEqualTo(404);
+		assertThat(TestHttp.get("127.0.0.3", port, "a.example.com", "/x").status()).as("a is not on gw-b")
+			.isEqualTo(404);
+	}
+
+	@Test
+	void hostAndPathAndQueryReachTheBackendUnmodified() {
+		TestHttp.Response response = TestHttp.get("127.0.0.2", port, "a.example.com:" + port, "/some/path?q=1&x=%20");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().get("path").asString()).isEqualTo("/some/path?q=1&x=%20");
+		assertThat(response.json().get("host").asString()).isEqualTo("a.example.com:" + port);
+	}
+
+	@Test
+	void requestsAreBalancedAcrossReadyEndpoints() {
+		Map<String, Integer> pods = new HashMap<>();
+		for (int i = 0; i < 20; i++) {
+			pods.merge(TestHttp.get("127.0.0.3", port, "b.example.com", "/").pod(), 1, Integer::sum);
+		}
+		assertThat(pods).containsOnlyKeys("app-b", "app-b2");
+		assertThat(pods.values()).allSatisfy(n -> assertThat(n).isEqualTo(10));
+	}
+
+	@Test
+	void hotReloadAddsChangesAndRemovesRoutes() throws IOException {
+		Path file = folder.resolve("hot.yaml");
+		Files.writeString(file, Manifests.route("hot", "gw-a", "hot.example.com", "/v1", "app-b"));
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> "app-b".equals(TestHttp.get("127.0.0.2", port, "hot.example.com", "/v1/x").pod()));
+
+		Files.writeString(file, Manifests.route("hot", "gw-a", "hot.example.com", "/v2", "app-a"));
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> "app-a".equals(TestHttp.get("127.0.0.2", port, "hot.example.com", "/v2").pod()));
+		assertThat(TestHttp.get("127.0.0.2", port, "hot.example.com", "/v1/x").status()).isEqualTo(404);
+
+		Files.delete(file);
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> TestHttp.get("127.0.0.2", port, "hot.example.com", "/v2").status() == 404);
+	}
+
+	@Test
+	void brokenFileIsReportedWhileTheRestKeepsServing() throws IOException {
+		Path broken = folder.resolve("broken.yaml");
+		Files.writeString(broken, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: [unclosed\n");
+		try {
+			await().atMost(Duration.ofSeconds(3)).until(() -> TestHttp
+				.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/problems").body()
+				.contains("broken.yaml"));
+			assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/").pod()).isEqualTo("app-a");
+		}
+		finally {
+			Files.delete(broken);
+		}
+	}
+
+	@Test
+	void invalidBackendsAnswer500AndEmptyServices503() throws IOException {
+		Path file = folder.resolve("errors.yaml");
+		Files.writeString(file, Manifests.route("missing", "gw-a", "missing.example.com", "/", "does-not-exist")
+				+ Manifests.route("idle", "gw-a", "idle.example.com", "/", "idle"));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "missing.example.com", "/").status() == 500);
+			assertThat(TestHttp.get("127.0.0.2", port, "idle.example.com", "/").status()).isEqualTo(503);
+			String status = TestHttp.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status")
+				.body();
+			assertThat(status).contains("\"reason\":\"BackendNotFound\"");
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	@Test
+	void filtersModifyHeadersAndRedirect() throws IOException {
+		Path file = folder.resolve("filters.yaml");
+		Files.writeString(file, Manifests.filterRoute("filters", "gw-a", "filters.example.com", "app-a"));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "filters.example.com", "/headers").status() == 200);
+			TestHttp.Response echoed = TestHttp.get("127.0.0.2", port, "filters.example.com", "/headers",
+					"X-Remove", "gone", "X-Add", "first");
+			assertThat(echoed.json().get("headers").get("X-Set").get(0).asString()).isEqualTo("{literal}");
+			assertThat(echoed.json().get("headers").get("X-Add").toString()).isEqualTo("[\"first\",\"second\"]");
+			assertThat(echoed.json().get("headers").has("X-Remove")).isFalse();
+			assertThat(echoed.headers().get("X-Response")).isEqualTo("set");
+
+			TestHttp.Response redirect = TestHttp.get("127.0.0.2", port, "filters.example.com", "/old/page?a=b");
+			assertThat(redirect.status()).isEqualTo(301);
+			assertThat(redirect.headers().get("Location")).isEqualTo("http://new.example.com:" + port + "/new/page?a=b");
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	@Test
+	void listenerOnABusyPortIsReportedAndOthersKeepServing() throws IOException {
+		try (ServerSocket busy = new ServerSocket()) {
+			busy.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), 0));
+			Path file = folder.resolve("busy.yaml");
+			Files.writeString(file, Manifests.gateway("gw-busy", "127.0.0.4", busy.getLocalPort()));
+			try {
+				await().atMost(Duration.ofSeconds(3)).until(() -> TestHttp
+					.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status").body()
+					.contains("\"reason\":\"PortUnavailable\""));
+				assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/").pod()).isEqualTo("app-a");
+			}
+			finally {
+				Files.delete(file);
+			}
+		}
+	}
+
+	@Test
+	void listenersOpenAndCloseWithTheirGateway() throws IOException {
+		int extraPort = freePort();
+		Path file = folder.resolve("extra.yaml");
+		Files.writeString(file, Manifests.gateway("gw-extra", "127.0.0.5", extraPort)
+				+ Manifests.route("extra", "gw-extra", "extra.example.com", "/", "app-a"));
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> TestHttp.statusOrRefused("127.0.0.5", extraPort, "extra.example.com", "/") == 200);
+		Files.delete(file);
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> TestHttp.statusOrRefused("127.0.0.5", extraPort, "extra.example.com", "/") == -1);
+	}
+
+	@Test
+	void readinessIsUpOnceConfigurationIsApplied() {
+		TestHttp.Response health = TestHttp.get("127.0.0.1", managementPort, "localhost", "/actuator/health/readiness");
+		assertThat(health.status()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"");
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+}

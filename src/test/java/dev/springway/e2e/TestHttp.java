@@ -1,0 +1,61 @@
+package dev.springway.e2e;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+
+/** A real HTTP/1.1 client for tests: any address, any Host header, no redirects followed, no pooling. */
+final class TestHttp {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.newConnection())
+		.responseTimeout(Duration.ofSeconds(5));
+
+	record Response(int status, HttpHeaders headers, String body) {
+
+		JsonNode json() {
+			return JSON.readTree(body);
+		}
+
+		/** Which echo backend answered, or null when the gateway answered itself. */
+		String pod() {
+			if (body.isEmpty() || !body.startsWith("{") || !json().has("pod")) {
+				return null;
+			}
+			return json().get("pod").asString();
+		}
+	}
+
+	private TestHttp() {
+	}
+
+	static Response get(String address, int port, String host, String path, String... headers) {
+		return CLIENT.headers(h -> {
+			h.set("Host", host);
+			for (int i = 0; i + 1 < headers.length; i += 2) {
+				h.add(headers[i], headers[i + 1]);
+			}
+		})
+			.get()
+			.uri("http://" + address + ":" + port + path)
+			.responseSingle((response, body) -> body.asString()
+				.defaultIfEmpty("")
+				.map(text -> new Response(response.status().code(), response.responseHeaders(), text)))
+			.block(Duration.ofSeconds(10));
+	}
+
+	/** -1 when the connection is refused, e.g. on a closed listener. */
+	static int statusOrRefused(String address, int port, String host, String path) {
+		try {
+			return get(address, port, host, path).status();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+}
