@@ -80,6 +80,8 @@ class GatewayEndToEndTest {
 			.isEqualTo(404);
 		assertThat(TestHttp.get("127.0.0.3", port, "a.example.com", "/x").status()).as("a is not on gw-b")
 			.isEqualTo(404);
+		assertThat(TestHttp.get("127.0.0.2", port, "unknown.example.com", "/actuator/health").status())
+			.as("Actuator is not served on listeners").isEqualTo(404);
 	}
 
 	@Test
