@@ -70,35 +70,17 @@ final class Manifests {
 	}
 
 	static String route(String name, String gateway, String hostname, String prefix, String service) {
-		return """
-				apiVersion: gateway.networking.k8s.io/v1
-				kind: HTTPRoute
-				metadata:
-				  name: %s
-				spec:
-				  parentRefs:
-				  - name: %s
-				  hostnames: ["%s"]
-				  rules:
+		return routeHeader(name, gateway, hostname) + """
 				  - matches:
 				    - path: {type: PathPrefix, value: %s}
 				    backendRefs:
 				    - {name: %s, port: 8080}
 				---
-				""".formatted(name, gateway, hostname, prefix, service);
+				""".formatted(prefix, service);
 	}
 
 	static String filterRoute(String name, String gateway, String hostname, String service) {
-		return """
-				apiVersion: gateway.networking.k8s.io/v1
-				kind: HTTPRoute
-				metadata:
-				  name: %s
-				spec:
-				  parentRefs:
-				  - name: %s
-				  hostnames: ["%s"]
-				  rules:
+		return routeHeader(name, gateway, hostname) + """
 				  - matches:
 				    - path: {value: /headers}
 				    filters:
@@ -121,6 +103,21 @@ final class Manifests {
 				        statusCode: 301
 				        path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}
 				---
-				""".formatted(name, gateway, hostname, service);
+				""".formatted(service);
+	}
+
+	/** An HTTPRoute up to its list of rules. */
+	private static String routeHeader(String name, String gateway, String hostname) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: %s
+				spec:
+				  parentRefs:
+				  - name: %s
+				  hostnames: ["%s"]
+				  rules:
+				""".formatted(name, gateway, hostname);
 	}
 }
