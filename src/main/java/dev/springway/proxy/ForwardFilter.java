@@ -18,6 +18,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE;
@@ -37,16 +38,18 @@ final class ForwardFilter implements GatewayFilter {
 
 	private final AtomicInteger[] cursors;
 
-	ForwardFilter(RouteAction action) {
+	/** {@code cursors} gives each Service port its round-robin cursor, shared by every route that sends to it. */
+	ForwardFilter(RouteAction action, Function<ServiceBackend, AtomicInteger> cursors) {
 		this.action = action;
 		List<WeightedBackend> backends = action instanceof Forward forward ? forward.backends() : List.of();
 		cumulativeWeights = new int[backends.size()];
-		cursors = new AtomicInteger[backends.size()];
+		this.cursors = new AtomicInteger[backends.size()];
 		int total = 0;
 		for (int i = 0; i < backends.size(); i++) {
 			total += backends.get(i).weight();
 			cumulativeWeights[i] = total;
-			cursors[i] = new AtomicInteger();
+			this.cursors[i] = backends.get(i).backend() instanceof ServiceBackend service ? cursors.apply(service)
+					: new AtomicInteger();
 		}
 	}
 

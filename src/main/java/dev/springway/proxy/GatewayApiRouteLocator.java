@@ -1,5 +1,6 @@
 package dev.springway.proxy;
 
+import dev.springway.routetable.RouteAction.ServiceBackend;
 import dev.springway.routetable.RouteEntry;
 import dev.springway.routetable.RouteFilter;
 import dev.springway.routetable.RouteTable;
@@ -14,7 +15,11 @@ import reactor.core.publisher.Flux;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Serves the route table to Spring Cloud Gateway as ready-made {@link Route}s with our own predicates and filters
@@ -32,6 +37,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	private volatile List<Route> routes = List.of();
 
+	/** Round-robin cursors per Service port, kept across refreshes so balancing stays even while routes change. */
+	private Map<String, AtomicInteger> cursors = new HashMap<>();
+
 	public GatewayApiRouteLocator(ApplicationEventPublisher events) {
 		this.events = events;
 	}
@@ -42,22 +50,28 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	}
 
 	/** Swaps in the routes of a new table; Spring Cloud Gateway's route cache switches atomically. */
-	public void apply(RouteTable table) {
+	public synchronized void apply(RouteTable table) {
+		Map<String, AtomicInteger> previous = cursors;
+		Map<String, AtomicInteger> current = new HashMap<>();
+		Function<ServiceBackend, AtomicInteger> cursorOf = service -> current.computeIfAbsent(
+				service.namespace() + "/" + service.name() + ":" + service.port(),
+				key -> previous.getOrDefault(key, new AtomicInteger()));
 		List<Route> built = new ArrayList<>(table.routes().size());
 		for (int i = 0; i < table.routes().size(); i++) {
-			built.add(route(table.routes().get(i), i));
+			built.add(route(table.routes().get(i), i, cursorOf));
 		}
+		cursors = current;
 		routes = List.copyOf(built);
 		events.publishEvent(new RefreshRoutesEvent(this));
 	}
 
-	private static Route route(RouteEntry entry, int order) {
+	private static Route route(RouteEntry entry, int order, Function<ServiceBackend, AtomicInteger> cursors) {
 		List<GatewayFilter> filters = new ArrayList<>();
 		int position = 1;
 		for (RouteFilter filter : entry.filters()) {
 			filters.add(new OrderedGatewayFilter(filter(filter, entry), position++));
 		}
-		filters.add(new OrderedGatewayFilter(new ForwardFilter(entry.action()), ForwardFilter.ORDER));
+		filters.add(new OrderedGatewayFilter(new ForwardFilter(entry.action(), cursors), ForwardFilter.ORDER));
 		return Route.async()
 			.id(entry.id())
 			.uri(BACKEND_PLACEHOLDER)

@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -27,7 +28,7 @@ class ForwardFilterTest {
 
 	@Test
 	void endpointsAreChosenRoundRobinAndHostIsPreserved() {
-		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB))));
+		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB))), b -> new AtomicInteger());
 		List<URI> targets = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			MockServerWebExchange exchange = exchange();
@@ -44,7 +45,8 @@ class ForwardFilterTest {
 	@Test
 	void invalidBackendsGetTheirWeightedShareOf500() {
 		ForwardFilter filter = new ForwardFilter(new Forward(
-				List.of(new WeightedBackend(3, WEB), new WeightedBackend(1, new InvalidBackend("BackendNotFound")))));
+				List.of(new WeightedBackend(3, WEB), new WeightedBackend(1, new InvalidBackend("BackendNotFound")))),
+				b -> new AtomicInteger());
 		int errors = 0;
 		int requests = 4000;
 		for (int i = 0; i < requests; i++) {
@@ -70,7 +72,7 @@ class ForwardFilterTest {
 		GatewayFilterChain chain = forwarded -> {
 			throw new AssertionError("must not forward");
 		};
-		new ForwardFilter(action).filter(exchange, chain).block();
+		new ForwardFilter(action, b -> new AtomicInteger()).filter(exchange, chain).block();
 		return exchange.getResponse().getStatusCode().value();
 	}
 
