@@ -60,6 +60,9 @@ final class BackendResolver {
 		String kind = orDefault(ref.getKind(), "Service");
 		String namespace = orDefault(ref.getNamespace(), routeNamespace);
 		String name = ref.getName();
+		if (name == null || name.isBlank()) {
+			return invalid(Reasons.BACKEND_NOT_FOUND, "A backendRef needs a name");
+		}
 		if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
 			return invalid(Reasons.INVALID_KIND, "Backend kind " + (group.isEmpty() ? "" : group + "/") + kind
 					+ " is not supported; use a Service");

@@ -44,10 +44,25 @@ final class GatewayPhase {
 		List<GatewayModel> models = new ArrayList<>();
 		for (Gateway gateway : gateways) {
 			if (gateway.getSpec() != null && ourClasses.contains(gateway.getSpec().getGatewayClassName())) {
-				models.add(translate(gateway));
+				models.add(translateSafely(gateway));
 			}
 		}
 		return models;
+	}
+
+	/** A Gateway that cannot be translated at all is rejected on its own; the others are unaffected. */
+	private GatewayModel translateSafely(Gateway gateway) {
+		try {
+			return translate(gateway);
+		}
+		catch (RuntimeException ex) {
+			long generation = generation(gateway);
+			String message = "Gateway is invalid: " + ex.getClass().getSimpleName();
+			return new GatewayModel(gateway, generation, List.of(),
+					List.of(Condition.of(Reasons.ACCEPTED, false, Reasons.INVALID, message, generation),
+							Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, message, generation)),
+					List.of());
+		}
 	}
 
 	private GatewayModel translate(Gateway gateway) {
@@ -64,8 +79,20 @@ final class GatewayPhase {
 				boundAddresses.add(address.getValue());
 			}
 		}
-		boolean gatewayValid = addressProblem == null;
 		List<Listener> listeners = list(gateway.getSpec().getListeners());
+		String listenerProblem = listeners.stream()
+			.filter(l -> l.getName() == null || l.getName().isBlank() || l.getPort() == null || l.getPort() < 1
+					|| l.getPort() > 65535)
+			.findFirst()
+			.map(l -> "Listener " + l.getName() + " needs a name and a port between 1 and 65535")
+			.orElse(null);
+		if (listenerProblem != null) {
+			List<Condition> conditions = List.of(
+					Condition.of(Reasons.ACCEPTED, false, Reasons.LISTENERS_NOT_VALID, listenerProblem, generation),
+					Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, listenerProblem, generation));
+			return new GatewayModel(gateway, generation, List.of(), conditions, List.of());
+		}
+		boolean gatewayValid = addressProblem == null;
 		List<ListenerModel> models = new ArrayList<>();
 		for (Listener listener : listeners) {
 			models.add(listener(gateway, generation, listener, listeners, boundAddresses, gatewayValid));

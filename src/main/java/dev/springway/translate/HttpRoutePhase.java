@@ -54,8 +54,49 @@ final class HttpRoutePhase {
 				n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
 	}
 
-	/** Returns the route's parent statuses for the Gateways we own (empty: the route is not ours). */
+	/**
+	 * Returns the route's parent statuses for the Gateways we own (empty: the route is not ours). A route that cannot
+	 * be translated at all is rejected on its own; its entries and attachments are kept only on success.
+	 */
 	List<RouteParentStatus> translate(HTTPRoute route) {
+		List<RankedEntry> emitted = new ArrayList<>();
+		List<ListenerRef> attached = new ArrayList<>();
+		try {
+			List<RouteParentStatus> parents = translate(route, emitted, attached);
+			entries.addAll(emitted);
+			attached.forEach(l -> attachedRoutes.merge(l, 1, Integer::sum));
+			return parents;
+		}
+		catch (RuntimeException ex) {
+			long generation = generation(route);
+			String message = "Route is invalid: " + ex.getClass().getSimpleName();
+			return ourParents(route).stream()
+				.map(ref -> new RouteParentStatus(ref, settings.controllerName(), List.of(
+						Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, message, generation))))
+				.toList();
+		}
+	}
+
+	private List<ParentRef> ourParents(HTTPRoute route) {
+		List<ParentRef> parents = new ArrayList<>();
+		if (route.getSpec() == null) {
+			return parents;
+		}
+		for (ParentReference parentRef : list(route.getSpec().getParentRefs())) {
+			String group = orDefault(parentRef.getGroup(), GatewayPhase.GATEWAY_GROUP);
+			String kind = orDefault(parentRef.getKind(), "Gateway");
+			if (group.equals(GatewayPhase.GATEWAY_GROUP) && kind.equals("Gateway") && parentRef.getName() != null
+					&& gateways.containsKey(
+							key(orDefault(parentRef.getNamespace(), route.getMetadata().getNamespace()),
+									parentRef.getName()))) {
+				parents.add(new ParentRef(group, kind, parentRef.getNamespace(), parentRef.getName(),
+						parentRef.getSectionName(), parentRef.getPort()));
+			}
+		}
+		return parents;
+	}
+
+	private List<RouteParentStatus> translate(HTTPRoute route, List<RankedEntry> emitted, List<ListenerRef> attached) {
 		String namespace = route.getMetadata().getNamespace();
 		long generation = generation(route);
 		List<HTTPRouteRule> specRules = route.getSpec() == null ? List.of() : list(route.getSpec().getRules());
@@ -75,33 +116,27 @@ final class HttpRoutePhase {
 		List<String> hostnames = route.getSpec() == null ? List.of() : list(route.getSpec().getHostnames());
 
 		List<RouteParentStatus> parents = new ArrayList<>();
-		List<ParentReference> parentRefs = route.getSpec() == null ? List.of() : list(route.getSpec().getParentRefs());
-		for (ParentReference parentRef : parentRefs) {
-			String group = orDefault(parentRef.getGroup(), GatewayPhase.GATEWAY_GROUP);
-			String kind = orDefault(parentRef.getKind(), "Gateway");
-			GatewayModel gateway = gateways.get(key(orDefault(parentRef.getNamespace(), namespace), parentRef.getName()));
-			if (!group.equals(GatewayPhase.GATEWAY_GROUP) || !kind.equals("Gateway") || gateway == null) {
-				continue;
-			}
-			Condition accepted = attach(route, generation, parentRef, gateway, hostnames, rules, unsupported);
-			ParentRef ref = new ParentRef(group, kind, parentRef.getNamespace(), parentRef.getName(),
-					parentRef.getSectionName(), parentRef.getPort());
+		for (ParentRef ref : ourParents(route)) {
+			GatewayModel gateway = gateways.get(key(orDefault(ref.namespace(), namespace), ref.name()));
+			Condition accepted = attach(route, generation, ref, gateway, hostnames, rules, unsupported, emitted,
+					attached);
 			parents.add(new RouteParentStatus(ref, settings.controllerName(), List.of(accepted, resolvedRefs)));
 		}
 		return parents;
 	}
 
-	private Condition attach(HTTPRoute route, long generation, ParentReference parentRef, GatewayModel gateway,
-			List<String> hostnames, List<CompiledRule> rules, String unsupported) {
+	private Condition attach(HTTPRoute route, long generation, ParentRef parentRef, GatewayModel gateway,
+			List<String> hostnames, List<CompiledRule> rules, String unsupported, List<RankedEntry> emitted,
+			List<ListenerRef> attached) {
 		String namespace = route.getMetadata().getNamespace();
 		List<ListenerModel> candidates = gateway.listeners().stream()
-			.filter(l -> parentRef.getSectionName() == null || parentRef.getSectionName().equals(l.ref().listenerName()))
-			.filter(l -> parentRef.getPort() == null || parentRef.getPort() == l.port())
+			.filter(l -> parentRef.sectionName() == null || parentRef.sectionName().equals(l.ref().listenerName()))
+			.filter(l -> parentRef.port() == null || parentRef.port() == l.port())
 			.toList();
 		if (candidates.isEmpty()) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NO_MATCHING_PARENT,
-					"No listener of Gateway " + key(gateway.namespace(), gateway.name()) + " matches "
-							+ describe(parentRef),
+					("No listener of Gateway " + key(gateway.namespace(), gateway.name()) + " matches "
+							+ describe(parentRef)).strip(),
 					generation);
 		}
 		List<ListenerModel> allowed = candidates.stream()
@@ -113,7 +148,7 @@ final class HttpRoutePhase {
 							+ " allows this route (kind, namespace or listener state)",
 					generation);
 		}
-		allowed.forEach(l -> attachedRoutes.merge(l.ref(), 1, Integer::sum));
+		allowed.forEach(l -> attached.add(l.ref()));
 		Map<ListenerModel, List<String>> served = new HashMap<>();
 		for (ListenerModel listener : allowed) {
 			List<String> effective = Hostnames.intersect(listener.hostname(), hostnames);
@@ -128,11 +163,12 @@ final class HttpRoutePhase {
 		if (unsupported != null) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
 		}
-		served.forEach((listener, effective) -> emit(route, listener.ref(), effective, rules));
+		served.forEach((listener, effective) -> emit(route, listener.ref(), effective, rules, emitted));
 		return Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Route is accepted", generation);
 	}
 
-	private void emit(HTTPRoute route, ListenerRef listener, List<String> hostnames, List<CompiledRule> rules) {
+	private static void emit(HTTPRoute route, ListenerRef listener, List<String> hostnames, List<CompiledRule> rules,
+			List<RankedEntry> emitted) {
 		String routeKey = key(route);
 		String source = "httproute/" + routeKey;
 		String created = Objects.toString(route.getMetadata().getCreationTimestamp(), "");
@@ -144,7 +180,7 @@ final class HttpRoutePhase {
 							+ (hostname == null ? "" : "/host/" + hostname);
 					RouteEntry entry = new RouteEntry(id, source, listener, hostname, match, rule.filters(),
 							rule.action());
-					entries.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
+					emitted.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
 				}
 			}
 		}
@@ -192,9 +228,9 @@ final class HttpRoutePhase {
 		return true;
 	}
 
-	private static String describe(ParentReference ref) {
-		return (ref.getSectionName() == null ? "" : "sectionName " + ref.getSectionName() + " ")
-				+ (ref.getPort() == null ? "" : "port " + ref.getPort());
+	private static String describe(ParentRef ref) {
+		return ((ref.sectionName() == null ? "" : "sectionName " + ref.sectionName() + " ")
+				+ (ref.port() == null ? "" : "port " + ref.port())).strip();
 	}
 
 	Map<ListenerRef, Integer> attachedRoutes() {

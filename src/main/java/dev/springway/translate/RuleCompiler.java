@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 import static dev.springway.translate.Objects2.list;
@@ -120,7 +121,10 @@ final class RuleCompiler {
 		}
 		List<HeaderMatch> headers = new ArrayList<>();
 		for (HTTPHeaderMatch header : list(match.getHeaders())) {
-			if (!orDefault(header.getType(), "Exact").equals("Exact")) {
+			if (header.getName() == null || header.getValue() == null) {
+				problems.add("A header match needs a name and a value");
+			}
+			else if (!orDefault(header.getType(), "Exact").equals("Exact")) {
 				problems.add("Header match type " + header.getType() + " is not supported");
 			}
 			// Only the first match of a header name counts (names are case-insensitive).
@@ -130,7 +134,10 @@ final class RuleCompiler {
 		}
 		List<QueryParamMatch> query = new ArrayList<>();
 		for (HTTPQueryParamMatch param : list(match.getQueryParams())) {
-			if (!orDefault(param.getType(), "Exact").equals("Exact")) {
+			if (param.getName() == null || param.getValue() == null) {
+				problems.add("A query parameter match needs a name and a value");
+			}
+			else if (!orDefault(param.getType(), "Exact").equals("Exact")) {
 				problems.add("Query parameter match type " + param.getType() + " is not supported");
 			}
 			else if (query.stream().noneMatch(q -> q.name().equals(param.getName()))) {
@@ -146,14 +153,14 @@ final class RuleCompiler {
 			case "RequestHeaderModifier" -> {
 				HTTPHeaderFilter spec = filter.getRequestHeaderModifier();
 				return spec == null ? missing(type, problems)
-						: new RouteFilter.RequestHeaderModifier(headers(spec.getSet()), headers(spec.getAdd()),
-								List.copyOf(list(spec.getRemove())));
+						: new RouteFilter.RequestHeaderModifier(headers(spec.getSet(), problems), headers(spec.getAdd(), problems),
+								list(spec.getRemove()).stream().filter(Objects::nonNull).toList());
 			}
 			case "ResponseHeaderModifier" -> {
 				HTTPHeaderFilter spec = filter.getResponseHeaderModifier();
 				return spec == null ? missing(type, problems)
-						: new RouteFilter.ResponseHeaderModifier(headers(spec.getSet()), headers(spec.getAdd()),
-								List.copyOf(list(spec.getRemove())));
+						: new RouteFilter.ResponseHeaderModifier(headers(spec.getSet(), problems), headers(spec.getAdd(), problems),
+								list(spec.getRemove()).stream().filter(Objects::nonNull).toList());
 			}
 			case "RequestRedirect" -> {
 				HTTPRequestRedirectFilter spec = filter.getRequestRedirect();
@@ -200,8 +207,14 @@ final class RuleCompiler {
 		return null;
 	}
 
-	private static List<Header> headers(List<HTTPHeader> headers) {
-		return list(headers).stream().map(h -> new Header(h.getName(), orDefault(h.getValue(), ""))).toList();
+	private static List<Header> headers(List<HTTPHeader> headers, List<String> problems) {
+		if (list(headers).stream().anyMatch(h -> h.getName() == null || h.getName().isBlank())) {
+			problems.add("A header modifier entry needs a name");
+		}
+		return list(headers).stream()
+			.filter(h -> h.getName() != null)
+			.map(h -> new Header(h.getName(), orDefault(h.getValue(), "")))
+			.toList();
 	}
 
 	private static RouteFilter missing(String type, List<String> problems) {
