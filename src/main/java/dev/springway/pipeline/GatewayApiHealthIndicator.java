@@ -22,6 +22,7 @@ public class GatewayApiHealthIndicator implements HealthIndicator {
 			.withDetail("listeners", state.routeTable().listeners().size())
 			.withDetail("routes", state.routeTable().routes().size())
 			.withDetail("problems", state.problems().size())
+			.withDetail("reconciles", state.reconciles())
 			.withDetail("appliedAt", state.appliedAt().toString())
 			.build();
 	}

@@ -75,10 +75,6 @@ public final class ListenerServers implements AutoCloseable {
 			.bindNow(Duration.ofSeconds(10));
 	}
 
-	public synchronized Set<SocketKey> openSockets() {
-		return Set.copyOf(servers.keySet());
-	}
-
 	@Override
 	public synchronized void close() {
 		servers.values().forEach(server -> server.disposeNow(Duration.ofSeconds(5)));

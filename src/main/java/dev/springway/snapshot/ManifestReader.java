@@ -89,11 +89,6 @@ public final class ManifestReader {
 		return object;
 	}
 
-	/** Serialises objects back to YAML, for tests and tools. */
-	public String toYaml(Object value) {
-		return serialization.asYaml(value);
-	}
-
 	public KubernetesSerialization serialization() {
 		return serialization;
 	}

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP backend that answers every request with JSON describing it, in the shape of the Gateway API
@@ -29,8 +28,6 @@ public final class EchoBackend implements AutoCloseable {
 
 	private final String pod;
 
-	private final AtomicInteger requests = new AtomicInteger();
-
 	public EchoBackend(String address, int port, String namespace, String pod) {
 		this.namespace = namespace;
 		this.pod = pod;
@@ -39,7 +36,6 @@ public final class EchoBackend implements AutoCloseable {
 			.port(port)
 			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
 			.handle((request, response) -> {
-				requests.incrementAndGet();
 				byte[] body = JSON.writeValueAsBytes(describe(request));
 				return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body));
 			})
@@ -69,13 +65,6 @@ public final class EchoBackend implements AutoCloseable {
 		return server.port();
 	}
 
-	public String pod() {
-		return pod;
-	}
-
-	public int requestCount() {
-		return requests.get();
-	}
 
 	@Override
 	public void close() {

@@ -211,6 +211,9 @@ class GatewayEndToEndTest {
 		TestHttp.Response health = TestHttp.get("127.0.0.1", managementPort, "localhost", "/actuator/health/readiness");
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"");
+		TestHttp.Response metrics = TestHttp.get("127.0.0.1", managementPort, "localhost", "/actuator/prometheus");
+		assertThat(metrics.status()).isEqualTo(200);
+		assertThat(metrics.body()).contains("jvm_memory_used_bytes");
 	}
 
 	static int freePort() throws IOException {
