@@ -22,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The single thread that turns changes into configuration: debounced (quiet for {@code debounce}, at most
  * {@code maxDelay} after the first change of a burst), it snapshots the source, translates, binds listener sockets,
- * swaps the routes in and publishes the status. A failing reconcile keeps the last good configuration.
+ * swaps the routes in and publishes the status. A failing reconcile keeps the last good configuration; a socket that
+ * could not be bound is retried every {@link #BIND_RETRY}.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+	/** How soon a listener socket that could not be bound is tried again. */
+	static final Duration BIND_RETRY = Duration.ofSeconds(5);
 
 	private final ResourceSource source;
 
@@ -111,6 +115,9 @@ public final class ReconcileLoop implements AutoCloseable {
 			ResourceSource.State current = source.current();
 			TranslationResult result = translator.translate(current.snapshot());
 			Set<ListenerRef> unavailable = servers.apply(result.routeTable().listeners());
+			if (!unavailable.isEmpty()) {
+				executor.schedule(this::markDirty, BIND_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+			}
 			listenerSelection.update(new ListenerIndex(result.routeTable().listeners()));
 			routeLocator.apply(result.routeTable());
 			ReconcileState previous = state;

@@ -93,6 +93,14 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
+	void cleartextHttp2WithPriorKnowledgeIsServedBesideHttp11() {
+		TestHttp.Response response = TestHttp.getH2c("127.0.0.2", port, "a.example.com", "/h2c");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.pod()).isEqualTo("app-a");
+		assertThat(response.json().get("path").asString()).isEqualTo("/h2c");
+	}
+
+	@Test
 	void requestsAreBalancedAcrossReadyEndpoints() {
 		Map<String, Integer> pods = new HashMap<>();
 		for (int i = 0; i < 20; i++) {
@@ -176,20 +184,27 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
-	void listenerOnABusyPortIsReportedAndOthersKeepServing() throws IOException {
+	void listenerOnABusyPortIsReportedOthersKeepServingAndItIsRetried() throws IOException {
+		Path file = folder.resolve("busy.yaml");
+		int busyPort;
 		try (ServerSocket busy = new ServerSocket()) {
 			busy.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), 0));
-			Path file = folder.resolve("busy.yaml");
-			Files.writeString(file, Manifests.gateway("gw-busy", "127.0.0.4", busy.getLocalPort()));
-			try {
-				await().atMost(Duration.ofSeconds(3)).until(() -> TestHttp
-					.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status").body()
-					.contains("\"reason\":\"PortUnavailable\""));
-				assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/").pod()).isEqualTo("app-a");
-			}
-			finally {
-				Files.delete(file);
-			}
+			busyPort = busy.getLocalPort();
+			Files.writeString(file, Manifests.gateway("gw-busy", "127.0.0.4", busyPort)
+					+ Manifests.route("busy", "gw-busy", "busy.example.com", "/", "app-a"));
+			await().atMost(Duration.ofSeconds(3)).until(() -> TestHttp
+				.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status").body()
+				.contains("\"reason\":\"PortUnavailable\""));
+			assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/").pod()).isEqualTo("app-a");
+		}
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> TestHttp.statusOrRefused("127.0.0.4", busyPort, "busy.example.com", "/") == 200);
+			assertThat(TestHttp.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status").body())
+				.doesNotContain("PortUnavailable");
+		}
+		finally {
+			Files.delete(file);
 		}
 	}
 

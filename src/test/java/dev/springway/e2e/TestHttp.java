@@ -1,6 +1,7 @@
 package dev.springway.e2e;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,17 @@ final class TestHttp {
 	}
 
 	static Response get(String address, int port, String host, String path, String... headers) {
-		return CLIENT.headers(h -> {
+		return get(CLIENT, address, port, host, path, headers);
+	}
+
+	/** The same request over cleartext HTTP/2 with prior knowledge. */
+	static Response getH2c(String address, int port, String host, String path) {
+		return get(CLIENT.protocol(HttpProtocol.H2C), address, port, host, path);
+	}
+
+	private static Response get(HttpClient client, String address, int port, String host, String path,
+			String... headers) {
+		return client.headers(h -> {
 			h.set("Host", host);
 			for (int i = 0; i + 1 < headers.length; i += 2) {
 				h.add(headers[i], headers[i + 1]);
