@@ -7,9 +7,8 @@ import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.source.ResourceSource;
-import dev.springway.source.file.FileResourceSource;
+import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
-import dev.springway.translate.TranslatorSettings;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -19,23 +18,17 @@ import org.springframework.http.server.reactive.HttpHandler;
 
 import java.time.Clock;
 
-/** Wires the pipeline: source, translator, listener sockets, route locator, reconcile loop. */
+/**
+ * Wires the pipeline: source, translator, listener sockets, route locator, reconcile loop. The provider-specific
+ * beans (source, translator settings, status publisher) come from {@link FileProviderConfiguration} or
+ * {@link KubernetesProviderConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
 public class SpringwayConfiguration {
 
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
-	}
-
-	@Bean
-	ResourceSource resourceSource(SpringwayProperties properties, Clock clock) {
-		return new FileResourceSource(properties.file().directory(), properties.file().pollInterval(), clock);
-	}
-
-	@Bean
-	Translator translator(SpringwayProperties properties) {
-		return new Translator(new TranslatorSettings(properties.controllerName(), properties.advertisedAddress()));
 	}
 
 	@Bean
@@ -56,8 +49,8 @@ public class SpringwayConfiguration {
 	@Bean
 	ReconcileLoop reconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
 			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
-			SpringwayProperties properties, Clock clock) {
-		return new ReconcileLoop(source, translator, servers, listenerSelection, routeLocator,
+			StatusPublisher statusPublisher, SpringwayProperties properties, Clock clock) {
+		return new ReconcileLoop(source, translator, servers, listenerSelection, routeLocator, statusPublisher,
 				properties.reconcile().debounce(), properties.reconcile().maxDelay(), clock);
 	}
 

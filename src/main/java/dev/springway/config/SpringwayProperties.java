@@ -10,20 +10,22 @@ import java.time.Duration;
 /**
  * {@code springway.*} settings.
  *
- * @param provider where Gateway API objects come from
+ * @param provider where Gateway API objects come from; unset: {@code kubernetes} on the Kubernetes cloud platform
+ * (in a pod, or {@code spring.main.cloud-platform=kubernetes}), {@code file} elsewhere
  * @param controllerName the GatewayClass controllerName served
- * @param advertisedAddress the address reported in a Gateway's status when it requests none
+ * @param advertisedAddress the address reported in a Gateway's status when it requests none (file provider)
  * @param file the file provider
+ * @param kubernetes the Kubernetes provider
  * @param reconcile debouncing of changes
  */
 @ConfigurationProperties("springway")
-public record SpringwayProperties(@DefaultValue("file") Provider provider,
+public record SpringwayProperties(Provider provider,
 		@DefaultValue(TranslatorSettings.DEFAULT_CONTROLLER_NAME) String controllerName,
 		@DefaultValue("127.0.0.1") String advertisedAddress, @DefaultValue File file,
-		@DefaultValue Reconcile reconcile) {
+		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile) {
 
 	public enum Provider {
-		file
+		file, kubernetes
 	}
 
 	/**
@@ -31,6 +33,24 @@ public record SpringwayProperties(@DefaultValue("file") Provider provider,
 	 * @param pollInterval how often the folder is checked for changes
 	 */
 	public record File(@DefaultValue("examples/quickstart") Path directory, @DefaultValue("250ms") Duration pollInterval) {
+	}
+
+	/**
+	 * @param leaderElection the election of the one replica that writes status
+	 */
+	public record Kubernetes(@DefaultValue LeaderElection leaderElection) {
+	}
+
+	/**
+	 * @param leaseName the {@code coordination.k8s.io} Lease
+	 * @param leaseNamespace its namespace; unset: the client's namespace (the pod's)
+	 * @param leaseDuration how long a leader holds the lease without renewing
+	 * @param renewDeadline how long the leader keeps trying to renew before it gives up
+	 * @param retryPeriod how often candidates try to acquire or renew
+	 */
+	public record LeaderElection(@DefaultValue("springway-status-writer") String leaseName, String leaseNamespace,
+			@DefaultValue("15s") Duration leaseDuration, @DefaultValue("10s") Duration renewDeadline,
+			@DefaultValue("2s") Duration retryPeriod) {
 	}
 
 	/**

@@ -6,6 +6,7 @@ import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.routetable.ListenerRef;
 import dev.springway.source.ResourceSource;
+import dev.springway.status.StatusPublisher;
 import dev.springway.translate.TranslationResult;
 import dev.springway.translate.Translator;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private final GatewayApiRouteLocator routeLocator;
 
+	private final StatusPublisher statusPublisher;
+
 	private final Duration debounce;
 
 	private final Duration maxDelay;
@@ -63,13 +66,14 @@ public final class ReconcileLoop implements AutoCloseable {
 	private ScheduledFuture<?> pending;
 
 	public ReconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
-			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator, Duration debounce,
-			Duration maxDelay, Clock clock) {
+			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
+			StatusPublisher statusPublisher, Duration debounce, Duration maxDelay, Clock clock) {
 		this.source = source;
 		this.translator = translator;
 		this.servers = servers;
 		this.listenerSelection = listenerSelection;
 		this.routeLocator = routeLocator;
+		this.statusPublisher = statusPublisher;
 		this.debounce = debounce;
 		this.maxDelay = maxDelay;
 		this.clock = clock;
@@ -112,6 +116,10 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private void reconcile() {
 		try {
+			if (!source.isReady()) {
+				log.debug("Source not synced yet; nothing is served");
+				return;
+			}
 			ResourceSource.State current = source.current();
 			TranslationResult result = translator.translate(current.snapshot());
 			Set<ListenerRef> unavailable = servers.apply(result.routeTable().listeners());
@@ -123,6 +131,7 @@ public final class ReconcileLoop implements AutoCloseable {
 			ReconcileState previous = state;
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
 					current.problems(), clock.instant(), previous.reconciles() + 1);
+			statusPublisher.publish(current.snapshot(), state.status());
 			log.debug("Applied {} listeners and {} routes", result.routeTable().listeners().size(),
 					result.routeTable().routes().size());
 		}

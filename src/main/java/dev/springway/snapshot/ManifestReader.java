@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -24,15 +25,16 @@ public final class ManifestReader {
 
 	private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
 
-	private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-			"gateway.networking.k8s.io/GatewayClass", GatewayClass.class,
-			"gateway.networking.k8s.io/Gateway", Gateway.class,
-			"gateway.networking.k8s.io/HTTPRoute", HTTPRoute.class,
-			"gateway.networking.k8s.io/ReferenceGrant", ReferenceGrant.class,
-			"/Namespace", Namespace.class,
-			"/Service", Service.class,
-			"discovery.k8s.io/EndpointSlice", EndpointSlice.class,
-			"/Secret", Secret.class);
+	private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+			Map.entry("gateway.networking.k8s.io/GatewayClass", GatewayClass.class),
+			Map.entry("gateway.networking.k8s.io/Gateway", Gateway.class),
+			Map.entry("gateway.networking.k8s.io/HTTPRoute", HTTPRoute.class),
+			Map.entry("gateway.networking.k8s.io/GRPCRoute", GRPCRoute.class),
+			Map.entry("gateway.networking.k8s.io/ReferenceGrant", ReferenceGrant.class),
+			Map.entry("/Namespace", Namespace.class),
+			Map.entry("/Service", Service.class),
+			Map.entry("discovery.k8s.io/EndpointSlice", EndpointSlice.class),
+			Map.entry("/Secret", Secret.class));
 
 	private static final List<String> CLUSTER_SCOPED = List.of("GatewayClass", "Namespace");
 

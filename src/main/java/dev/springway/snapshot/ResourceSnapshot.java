@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * snapshot is taken.
  */
 public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
-		List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
+		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
 		List<EndpointSlice> endpointSlices, List<Secret> secrets) {
 
 	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
@@ -34,7 +35,7 @@ public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> 
 	/** Sorts objects into the snapshot by type; kinds the translator does not read are dropped. */
 	public static ResourceSnapshot of(List<? extends HasMetadata> objects) {
 		return new ResourceSnapshot(select(objects, GatewayClass.class), select(objects, Gateway.class),
-				select(objects, HTTPRoute.class), select(objects, ReferenceGrant.class),
+				select(objects, HTTPRoute.class), select(objects, GRPCRoute.class), select(objects, ReferenceGrant.class),
 				select(objects, Namespace.class), select(objects, Service.class),
 				select(objects, EndpointSlice.class), select(objects, Secret.class));
 	}

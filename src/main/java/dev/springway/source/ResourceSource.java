@@ -15,6 +15,11 @@ public interface ResourceSource extends AutoCloseable {
 
 	State current();
 
+	/** False until the source has seen everything once (informers synced); nothing is translated before. */
+	default boolean isReady() {
+		return true;
+	}
+
 	@Override
 	void close();
 }

@@ -8,7 +8,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ResourceStatus {
 
-	record GatewayClassStatus(List<Condition> conditions) implements ResourceStatus {
+	record GatewayClassStatus(List<Condition> conditions, List<SupportedFeature> supportedFeatures)
+			implements ResourceStatus {
+	}
+
+	record SupportedFeature(String name) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -6,6 +6,8 @@ import dev.springway.status.Condition;
 import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.Address;
 import dev.springway.status.ResourceStatus.GroupKind;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -34,10 +36,16 @@ final class GatewayPhase {
 
 	private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
+	/** The label that ties a Service to the Gateway it exposes (the one Gateway API implementations use). */
+	static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
 	private final TranslatorSettings settings;
 
-	GatewayPhase(TranslatorSettings settings) {
+	private final List<Service> services;
+
+	GatewayPhase(TranslatorSettings settings, List<Service> services) {
 		this.settings = settings;
+		this.services = services;
 	}
 
 	List<GatewayModel> translate(List<Gateway> gateways, Set<String> ourClasses) {
@@ -97,6 +105,11 @@ final class GatewayPhase {
 		for (Listener listener : listeners) {
 			models.add(listener(gateway, generation, listener, listeners, boundAddresses, gatewayValid));
 		}
+		List<Address> addresses = settings.addresses() == TranslatorSettings.AddressSource.SERVICES
+				? serviceAddresses(gateway)
+				: (boundAddresses.isEmpty() ? List.of(settings.defaultAddress()) : boundAddresses).stream()
+					.map(a -> new Address("IPAddress", a))
+					.toList();
 		List<Condition> conditions = new ArrayList<>();
 		if (!gatewayValid) {
 			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_ADDRESS, addressProblem, generation));
@@ -108,12 +121,15 @@ final class GatewayPhase {
 					? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Gateway is accepted", generation)
 					: Condition.of(Reasons.ACCEPTED, true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid",
 							generation));
-			conditions.add(Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Gateway is programmed",
-					generation));
+			conditions.add(addresses.isEmpty()
+					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_ASSIGNED,
+							"No Service labelled " + GATEWAY_NAME_LABEL + "=" + gateway.getMetadata().getName()
+									+ " has an address yet",
+							generation)
+					: Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Gateway is programmed", generation));
 		}
-		List<String> reported = boundAddresses.isEmpty() ? List.of(settings.defaultAddress()) : boundAddresses;
-		List<Address> addresses = reported.stream().map(a -> new Address("IPAddress", a)).toList();
-		return new GatewayModel(gateway, generation, addresses, List.copyOf(conditions), List.copyOf(models));
+		return new GatewayModel(gateway, generation, addresses.isEmpty() ? null : addresses, List.copyOf(conditions),
+				List.copyOf(models));
 	}
 
 	private ListenerModel listener(Gateway gateway, long generation, Listener listener, List<Listener> siblings,
@@ -170,6 +186,34 @@ final class GatewayPhase {
 			.toList();
 		return new ListenerModel(ref, listener, hostname, sockets, List.copyOf(supportedKinds), serving,
 				List.copyOf(conditions));
+	}
+
+	/** The load balancer ingress of the Gateway's Service, else its cluster IP; empty while it has none. */
+	private List<Address> serviceAddresses(Gateway gateway) {
+		for (Service service : services) {
+			Map<String, String> labels = service.getMetadata().getLabels();
+			if (!gateway.getMetadata().getNamespace().equals(service.getMetadata().getNamespace()) || labels == null
+					|| !gateway.getMetadata().getName().equals(labels.get(GATEWAY_NAME_LABEL))) {
+				continue;
+			}
+			List<Address> addresses = new ArrayList<>();
+			if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null) {
+				for (LoadBalancerIngress ingress : list(service.getStatus().getLoadBalancer().getIngress())) {
+					if (ingress.getIp() != null) {
+						addresses.add(new Address("IPAddress", ingress.getIp()));
+					}
+					else if (ingress.getHostname() != null) {
+						addresses.add(new Address("Hostname", ingress.getHostname()));
+					}
+				}
+			}
+			String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+			if (addresses.isEmpty() && clusterIp != null && !clusterIp.isEmpty() && !clusterIp.equals("None")) {
+				addresses.add(new Address("IPAddress", clusterIp));
+			}
+			return addresses;
+		}
+		return List.of();
 	}
 
 	/** Listeners on one port must share a protocol and differ in hostname. */

@@ -12,7 +12,9 @@ import dev.springway.status.ResourceStatus.GatewayStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
+import dev.springway.status.ResourceStatus.SupportedFeature;
 import dev.springway.status.StatusReport;
+import dev.springway.status.SupportedFeatures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -47,12 +49,15 @@ public final class Translator {
 					&& settings.controllerName().equals(gatewayClass.getSpec().getControllerName())) {
 				ourClasses.add(gatewayClass.getMetadata().getName());
 				long generation = generation(gatewayClass);
-				statuses.add(status(gatewayClass, new GatewayClassStatus(List.of(Condition.of(Reasons.ACCEPTED, true,
-						Reasons.ACCEPTED, "Handled by " + settings.controllerName(), generation)))));
+				statuses.add(status(gatewayClass, new GatewayClassStatus(
+						List.of(Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED,
+								"Handled by " + settings.controllerName(), generation)),
+						SupportedFeatures.NAMES.stream().map(SupportedFeature::new).toList())));
 			}
 		}
 
-		List<GatewayModel> gateways = new GatewayPhase(settings).translate(snapshot.gateways(), ourClasses);
+		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services()).translate(snapshot.gateways(),
+				ourClasses);
 
 		ReferenceGrants grants = new ReferenceGrants(snapshot.referenceGrants());
 		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants);

@@ -42,7 +42,10 @@ class GoldenTranslationTest {
 	static TranslationResult translate(String name) throws IOException {
 		ManifestReader.Result input = new ManifestReader().read(Files.readString(GOLDEN.resolve(name + ".in.yaml")));
 		assertThat(input.problems()).as("input problems").isEmpty();
-		return new Translator(new TranslatorSettings(TranslatorSettings.DEFAULT_CONTROLLER_NAME, "127.0.0.1"))
+		// Cases named *-in-cluster take Gateway addresses from Services, as the Kubernetes provider does.
+		TranslatorSettings.AddressSource addresses = name.endsWith("-in-cluster")
+				? TranslatorSettings.AddressSource.SERVICES : TranslatorSettings.AddressSource.LISTENERS;
+		return new Translator(new TranslatorSettings(TranslatorSettings.DEFAULT_CONTROLLER_NAME, "127.0.0.1", addresses))
 			.translate(ResourceSnapshot.of(input.objects()));
 	}
 

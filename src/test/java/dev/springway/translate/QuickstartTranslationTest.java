@@ -22,7 +22,8 @@ class QuickstartTranslationTest {
 		var source = new FileResourceSource(Path.of("examples/quickstart"), Duration.ofSeconds(1), Clock.systemUTC());
 		var state = source.current();
 		assertThat(state.problems()).isEmpty();
-		var result = new Translator(new TranslatorSettings(TranslatorSettings.DEFAULT_CONTROLLER_NAME, "127.0.0.1"))
+		var result = new Translator(new TranslatorSettings(TranslatorSettings.DEFAULT_CONTROLLER_NAME, "127.0.0.1",
+				TranslatorSettings.AddressSource.LISTENERS))
 			.translate(state.snapshot());
 		assertThat(result.routeTable().listeners()).singleElement()
 			.satisfies(l -> assertThat(l.sockets()).containsExactly(new SocketKey(SocketKey.ANY_ADDRESS, 8080)));

@@ -1,0 +1,188 @@
+package dev.springway.source.kubernetes;
+
+import dev.springway.snapshot.ResourceSnapshot;
+import dev.springway.source.ResourceSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Watches the cluster with fabric8 shared informers and serves snapshots of their caches. Updates that change nothing
+ * the translator reads (status, resourceVersion, annotations, managed fields) are dropped, so our own status writes
+ * cause no rebuild. Informers retry with backoff when the API server is away; their caches keep the last state, so the
+ * last good configuration keeps serving.
+ */
+public final class KubernetesResourceSource implements ResourceSource {
+
+	private static final Logger log = LoggerFactory.getLogger(KubernetesResourceSource.class);
+
+	private static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+
+	private final KubernetesClient client;
+
+	private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+	private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers = new LinkedHashMap<>();
+
+	/** Converts what an informer caches into the types the snapshot holds (v1beta1 ReferenceGrants into v1). */
+	private final Map<String, Function<HasMetadata, HasMetadata>> conversions = new LinkedHashMap<>();
+
+	public KubernetesResourceSource(KubernetesClient client) {
+		this.client = client;
+	}
+
+	/** One informer's state, for the health indicator. */
+	public record InformerState(boolean running, boolean watching, boolean synced) {
+	}
+
+	@Override
+	public void start(Runnable onChange) {
+		ResourceEventHandler<HasMetadata> handler = new RelevantChangeHandler(onChange);
+		add("GatewayClass", client.resources(GatewayClass.class).runnableInformer(0), handler);
+		add("Gateway", client.resources(Gateway.class).inAnyNamespace().runnableInformer(0), handler);
+		add("HTTPRoute", client.resources(HTTPRoute.class).inAnyNamespace().runnableInformer(0), handler);
+		add("GRPCRoute", client.resources(GRPCRoute.class).inAnyNamespace().runnableInformer(0), handler);
+		if (servesV1ReferenceGrants()) {
+			add("ReferenceGrant", client.resources(ReferenceGrant.class).inAnyNamespace().runnableInformer(0),
+					handler);
+		}
+		else {
+			add("ReferenceGrant",
+					client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class)
+						.inAnyNamespace()
+						.runnableInformer(0),
+					handler);
+			conversions.put("ReferenceGrant", this::toV1ReferenceGrant);
+		}
+		add("Namespace", client.namespaces().runnableInformer(0), handler);
+		add("Service", client.services().inAnyNamespace().runnableInformer(0), handler);
+		add("EndpointSlice", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), handler);
+		add("Secret", client.secrets().inAnyNamespace().withField("type", TLS_SECRET_TYPE).runnableInformer(0),
+				handler);
+		informers.forEach((kind, informer) -> informer.start().whenComplete((ok, error) -> {
+			if (error == null) {
+				log.info("Informer for {} synced", kind);
+				onChange.run();
+			}
+		}));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T extends HasMetadata> void add(String kind, SharedIndexInformer<T> informer,
+			ResourceEventHandler<HasMetadata> handler) {
+		informer.addEventHandler((ResourceEventHandler<T>) (ResourceEventHandler<?>) handler);
+		// Keep retrying (with the informer's backoff) through outages, also before the first sync.
+		informer.exceptionHandler((started, error) -> {
+			log.warn("Informer for {} failed, retrying: {}", kind, error.getMessage());
+			return true;
+		});
+		informers.put(kind, informer);
+	}
+
+	/** Clusters with only the experimental v1beta1 ReferenceGrant still get their grants honoured. */
+	private boolean servesV1ReferenceGrants() {
+		try {
+			return client.supports(ReferenceGrant.class)
+					|| !client.supports(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Cannot discover ReferenceGrant versions, assuming v1: {}", ex.getMessage());
+			return true;
+		}
+	}
+
+	private HasMetadata toV1ReferenceGrant(HasMetadata grant) {
+		ReferenceGrant v1 = serialization.convertValue(serialization.convertValue(grant, Map.class),
+				ReferenceGrant.class);
+		v1.setApiVersion("gateway.networking.k8s.io/v1");
+		return v1;
+	}
+
+	@Override
+	public boolean isReady() {
+		return !informers.isEmpty() && informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+	}
+
+	@Override
+	public State current() {
+		List<HasMetadata> objects = new ArrayList<>();
+		informers.forEach((kind, informer) -> {
+			Function<HasMetadata, HasMetadata> conversion = conversions.getOrDefault(kind, Function.identity());
+			informer.getStore().list().forEach(o -> objects.add(conversion.apply(o)));
+		});
+		return new State(ResourceSnapshot.of(objects), List.of());
+	}
+
+	public Map<String, InformerState> informerStates() {
+		Map<String, InformerState> states = new LinkedHashMap<>();
+		informers.forEach((kind, informer) -> states.put(kind,
+				new InformerState(informer.isRunning(), informer.isWatching(), informer.hasSynced())));
+		return states;
+	}
+
+	@Override
+	public void close() {
+		informers.values().forEach(SharedIndexInformer::close);
+	}
+
+	/** Passes on adds, deletes and the updates that change what the translator reads. */
+	private final class RelevantChangeHandler implements ResourceEventHandler<HasMetadata> {
+
+		private final Runnable onChange;
+
+		RelevantChangeHandler(Runnable onChange) {
+			this.onChange = onChange;
+		}
+
+		@Override
+		public void onAdd(HasMetadata object) {
+			onChange.run();
+		}
+
+		@Override
+		public void onUpdate(HasMetadata before, HasMetadata after) {
+			if (!Objects.equals(relevantView(before), relevantView(after))) {
+				onChange.run();
+			}
+		}
+
+		@Override
+		public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+			onChange.run();
+		}
+	}
+
+	/**
+	 * What the translator can read of an object: everything but metadata and status, plus labels, generation and
+	 * creation time. A Service's status (its load balancer address) is kept too.
+	 */
+	@SuppressWarnings("unchecked")
+	Map<String, Object> relevantView(HasMetadata object) {
+		Map<String, Object> view = new LinkedHashMap<>(serialization.convertValue(object, Map.class));
+		view.remove("metadata");
+		if (!(object instanceof Service)) {
+			view.remove("status");
+		}
+		view.put("labels", object.getMetadata().getLabels());
+		view.put("generation", object.getMetadata().getGeneration());
+		view.put("creationTimestamp", object.getMetadata().getCreationTimestamp());
+		return view;
+	}
+}

@@ -1,0 +1,287 @@
+package dev.springway.status;
+
+import dev.springway.snapshot.ResourceSnapshot;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * Writes the translator's status to the API server, from its own thread and only while this replica leads. For each
+ * object it reads the latest version, replaces only our own entries (other controllers' route {@code parents[]} stay),
+ * keeps {@code lastTransitionTime} where a condition's status did not flip, skips the write when nothing else changed,
+ * and writes the status subresource with the object's resourceVersion, retrying on 409. Writes that fail are retried
+ * with backoff; serving never waits for them.
+ */
+public final class KubernetesStatusWriter implements StatusPublisher, AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(KubernetesStatusWriter.class);
+
+	private static final int CONFLICT_ATTEMPTS = 5;
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+	private final KubernetesClient client;
+
+	private final String controllerName;
+
+	private final Clock clock;
+
+	private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread thread = new Thread(r, "springway-status");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicReference<Work> latest = new AtomicReference<>();
+
+	private final AtomicLong writes = new AtomicLong();
+
+	private volatile boolean leader;
+
+	private boolean scheduled;
+
+	private int failedRounds;
+
+	private record Work(ResourceSnapshot snapshot, StatusReport report) {
+	}
+
+	public KubernetesStatusWriter(KubernetesClient client, String controllerName, Clock clock) {
+		this.client = client;
+		this.controllerName = controllerName;
+		this.clock = clock;
+	}
+
+	@Override
+	public void publish(ResourceSnapshot snapshot, StatusReport report) {
+		latest.set(new Work(snapshot, report));
+		if (leader) {
+			schedule(0);
+		}
+	}
+
+	/** A new leader writes everything once, which also rewrites status a previous leader left stale. */
+	public void setLeader(boolean leader) {
+		this.leader = leader;
+		log.info(leader ? "Leading: writing status" : "Not leading: status is written by another replica");
+		if (leader) {
+			schedule(0);
+		}
+	}
+
+	public boolean isLeader() {
+		return leader;
+	}
+
+	/** Status writes sent to the API server so far. */
+	public long writes() {
+		return writes.get();
+	}
+
+	private synchronized void schedule(long delayMillis) {
+		if (!scheduled) {
+			scheduled = true;
+			executor.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void run() {
+		synchronized (this) {
+			scheduled = false;
+		}
+		Work work = latest.get();
+		if (work == null || !leader) {
+			return;
+		}
+		if (writeAll(work)) {
+			failedRounds = 0;
+		}
+		else {
+			failedRounds++;
+			long backoff = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failedRounds, 10));
+			log.warn("Some status writes failed; retrying in {} ms", backoff);
+			schedule(backoff);
+		}
+	}
+
+	private boolean writeAll(Work work) {
+		boolean ok = true;
+		Set<String> reported = new HashSet<>();
+		for (ObjectStatus desired : work.report().objects()) {
+			String namespace = desired.metadata().namespace();
+			String name = desired.metadata().name();
+			reported.add(desired.kind() + "/" + namespace + "/" + name);
+			ok &= switch (desired.kind()) {
+				case "GatewayClass" -> write(GatewayClass.class, null, name, current -> gatewayClass(current, desired));
+				case "Gateway" -> write(Gateway.class, namespace, name, current -> gateway(current, desired));
+				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, current -> route(current, desired));
+				default -> true;
+			};
+		}
+		// Routes that no longer attach to our Gateways lose our parents[] entries.
+		for (HTTPRoute route : work.snapshot().httpRoutes()) {
+			String namespace = route.getMetadata().getNamespace();
+			String name = route.getMetadata().getName();
+			if (!reported.contains("HTTPRoute/" + namespace + "/" + name) && hasOurParents(route)) {
+				ok &= write(HTTPRoute.class, namespace, name, current -> route(current, null));
+			}
+		}
+		return ok;
+	}
+
+	/**
+	 * Reads the latest object, lets {@code update} set the new status on a copy (null: nothing to write) and writes
+	 * it; a conflict starts over from a fresh read.
+	 */
+	private <T extends HasMetadata> boolean write(Class<T> type, String namespace, String name, UnaryOperator<T> update) {
+		for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
+			Resource<T> resource = namespace == null ? client.resources(type).withName(name)
+					: client.resources(type).inNamespace(namespace).withName(name);
+			try {
+				T current = resource.get();
+				if (current == null) {
+					return true;
+				}
+				T updated = update.apply(serialization.clone(current));
+				if (updated == null) {
+					return true;
+				}
+				client.resource(updated).updateStatus();
+				writes.incrementAndGet();
+				return true;
+			}
+			catch (KubernetesClientException ex) {
+				if (ex.getCode() != 409) {
+					log.warn("Cannot write status of {} {}: {}", type.getSimpleName(), key(namespace, name),
+							ex.getMessage());
+					return false;
+				}
+				log.debug("Conflict writing status of {} {}, retrying", type.getSimpleName(), key(namespace, name));
+			}
+		}
+		log.warn("Gave up writing status of {} {} after {} conflicts", type.getSimpleName(), key(namespace, name),
+				CONFLICT_ATTEMPTS);
+		return false;
+	}
+
+	private GatewayClass gatewayClass(GatewayClass current, ObjectStatus desired) {
+		GatewayClassStatus status = serialization.convertValue(desired.status(), GatewayClassStatus.class);
+		GatewayClassStatus old = current.getStatus();
+		stamp(status.getConditions(), old == null ? null : old.getConditions());
+		if (old != null) {
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old)) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	private Gateway gateway(Gateway current, ObjectStatus desired) {
+		GatewayStatus status = serialization.convertValue(desired.status(), GatewayStatus.class);
+		GatewayStatus old = current.getStatus();
+		stamp(status.getConditions(), old == null ? null : old.getConditions());
+		for (ListenerStatus listener : status.getListeners()) {
+			ListenerStatus oldListener = old == null ? null
+					: old.getListeners().stream().filter(l -> Objects.equals(l.getName(), listener.getName()))
+						.findFirst().orElse(null);
+			stamp(listener.getConditions(), oldListener == null ? null : oldListener.getConditions());
+		}
+		if (old != null) {
+			status.setAttachedListenerSets(old.getAttachedListenerSets());
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old)) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	/** Replaces our parents[] entries with the desired ones (none when {@code desired} is null). */
+	private HTTPRoute route(HTTPRoute current, ObjectStatus desired) {
+		HTTPRouteStatus old = current.getStatus();
+		List<RouteParentStatus> oldParents = old == null ? List.of() : old.getParents();
+		List<RouteParentStatus> parents = new ArrayList<>();
+		oldParents.stream().filter(p -> !controllerName.equals(p.getControllerName())).forEach(parents::add);
+		if (desired != null) {
+			HTTPRouteStatus ours = serialization.convertValue(desired.status(), HTTPRouteStatus.class);
+			for (RouteParentStatus parent : ours.getParents()) {
+				RouteParentStatus oldParent = oldParents.stream()
+					.filter(p -> controllerName.equals(p.getControllerName())
+							&& Objects.equals(p.getParentRef(), parent.getParentRef()))
+					.findFirst()
+					.orElse(null);
+				stamp(parent.getConditions(), oldParent == null ? null : oldParent.getConditions());
+				parents.add(parent);
+			}
+		}
+		HTTPRouteStatus status = new HTTPRouteStatus();
+		status.setParents(parents);
+		if (old != null) {
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old) || (old == null && parents.isEmpty())) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	private boolean hasOurParents(HTTPRoute route) {
+		return route.getStatus() != null
+				&& route.getStatus().getParents().stream().anyMatch(p -> controllerName.equals(p.getControllerName()));
+	}
+
+	/** {@code lastTransitionTime} changes only where a condition's status flips. */
+	private void stamp(List<io.fabric8.kubernetes.api.model.Condition> conditions,
+			List<io.fabric8.kubernetes.api.model.Condition> previous) {
+		String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+		for (io.fabric8.kubernetes.api.model.Condition condition : conditions) {
+			io.fabric8.kubernetes.api.model.Condition before = previous == null ? null
+					: previous.stream().filter(p -> Objects.equals(p.getType(), condition.getType())).findFirst()
+						.orElse(null);
+			boolean unchanged = before != null && Objects.equals(before.getStatus(), condition.getStatus())
+					&& before.getLastTransitionTime() != null;
+			condition.setLastTransitionTime(unchanged ? before.getLastTransitionTime() : now);
+		}
+	}
+
+	private static String key(String namespace, String name) {
+		return namespace == null ? name : namespace + "/" + name;
+	}
+
+	@Override
+	public void close() {
+		executor.shutdownNow();
+	}
+}

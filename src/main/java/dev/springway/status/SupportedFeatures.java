@@ -1,0 +1,17 @@
+package dev.springway.status;
+
+import java.util.List;
+
+/**
+ * The Gateway API features (conformance names) Springway implements and tests, sorted as the spec asks; reported in
+ * GatewayClass {@code status.supportedFeatures}. Add a feature here only together with its tests.
+ */
+public final class SupportedFeatures {
+
+	public static final List<String> NAMES = List.of("Gateway", "HTTPRoute", "HTTPRouteMethodMatching",
+			"HTTPRoutePathRedirect", "HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching",
+			"HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
+
+	private SupportedFeatures() {
+	}
+}
