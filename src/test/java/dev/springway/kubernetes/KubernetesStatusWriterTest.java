@@ -1,0 +1,152 @@
+package dev.springway.kubernetes;
+
+import dev.springway.snapshot.ResourceSnapshot;
+import dev.springway.status.Condition;
+import dev.springway.status.KubernetesStatusWriter;
+import dev.springway.status.ObjectStatus;
+import dev.springway.status.ResourceStatus;
+import dev.springway.status.StatusReport;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The status writer against the mock API server: merging, timestamps, conflicts, no needless writes. */
+class KubernetesStatusWriterTest {
+
+	private static final String OURS = "springway.dev/gateway-controller";
+
+	private final MockApiServer api = MockApiServer.start(0);
+
+	private final NamespacedKubernetesClient client = api.client();
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final KubernetesStatusWriter writer = new KubernetesStatusWriter(client, OURS, clock);
+
+	@AfterEach
+	void stop() {
+		writer.close();
+		client.close();
+		api.close();
+	}
+
+	@Test
+	void keepsOtherControllersEntriesAndStampsOnlyFlips() {
+		HTTPRoute route = client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		route.setStatus(new HTTPRouteStatusBuilder().addNewParent()
+			.withControllerName("example.com/other")
+			.withNewParentRef().withName("their-gateway").endParentRef()
+			.endParent()
+			.build());
+		client.resource(route).updateStatus();
+		writer.setLeader(true);
+
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+		assertThat(parents()).extracting(RouteParentStatus::getControllerName)
+			.containsExactlyInAnyOrder("example.com/other", OURS);
+		assertThat(ourParent().getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+
+		clock.advance(Duration.ofMinutes(1));
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Still accepted"));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "Still accepted".equals(ourParent().getConditions().get(0).getMessage()));
+		assertThat(ourParent().getConditions().get(0).getLastTransitionTime()).as("no flip")
+			.isEqualTo("2026-01-01T00:00:00Z");
+
+		clock.advance(Duration.ofMinutes(1));
+		writer.publish(ResourceSnapshot.EMPTY, report(false, "Not any more"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> "False".equals(ourParent().getConditions().get(0).getStatus()));
+		assertThat(ourParent().getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-01-01T00:02:00Z");
+		assertThat(parents()).extracting(RouteParentStatus::getControllerName).contains("example.com/other");
+	}
+
+	@Test
+	void anUnchangedReportCausesNoWrite() throws InterruptedException {
+		client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+		String version = route().getMetadata().getResourceVersion();
+		long writes = writer.writes();
+
+		clock.advance(Duration.ofMinutes(1));
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		Thread.sleep(500);
+		assertThat(writer.writes()).isEqualTo(writes);
+		assertThat(route().getMetadata().getResourceVersion()).isEqualTo(version);
+	}
+
+	@Test
+	void aConflictIsRetriedFromAFreshRead() {
+		client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		Status conflict = new StatusBuilder().withCode(409).withReason("Conflict").withMessage("stale").build();
+		api.server().expect().put()
+			.withPath("/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r/status")
+			.andReturn(409, conflict)
+			.once();
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+		assertThat(writer.writes()).isEqualTo(1);
+	}
+
+	@Test
+	void aFollowerNeverWrites() throws InterruptedException {
+		client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		Thread.sleep(500);
+		assertThat(route().getStatus()).isNull();
+		writer.setLeader(true);
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+	}
+
+	private static StatusReport report(boolean accepted, String message) {
+		ResourceStatus.ParentRef parentRef = new ResourceStatus.ParentRef("gateway.networking.k8s.io", "Gateway", null,
+				"gw", null, null);
+		ResourceStatus.RouteStatus status = new ResourceStatus.RouteStatus(List.of(new ResourceStatus.RouteParentStatus(
+				parentRef, OURS, List.of(Condition.of("Accepted", accepted, accepted ? "Accepted" : "NoMatchingParent",
+						message, 1)))));
+		return new StatusReport(List.of(new ObjectStatus("gateway.networking.k8s.io/v1", "HTTPRoute",
+				new ObjectStatus.Metadata("default", "r", 1), status)));
+	}
+
+	private HTTPRoute route() {
+		return client.resources(HTTPRoute.class).inNamespace("default").withName("r").get();
+	}
+
+	private List<RouteParentStatus> parents() {
+		HTTPRoute route = route();
+		return route.getStatus() == null ? List.of() : route.getStatus().getParents();
+	}
+
+	private RouteParentStatus ourParent() {
+		return parents().stream().filter(p -> OURS.equals(p.getControllerName())).findFirst().orElse(null);
+	}
+}

@@ -1,0 +1,95 @@
+package dev.springway.kubernetes;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * fabric8's mock API server in CRUD mode (with optional canned responses first), with the Gateway API kinds
+ * registered with their status subresource, so that spec writes keep status as on a real cluster.
+ */
+final class MockApiServer implements AutoCloseable {
+
+	static final List<CustomResourceDefinitionContext> GATEWAY_API = List.of(
+			context("GatewayClass", "gatewayclasses", "Cluster"), context("Gateway", "gateways", "Namespaced"),
+			context("HTTPRoute", "httproutes", "Namespaced"), context("GRPCRoute", "grpcroutes", "Namespaced"),
+			context("ReferenceGrant", "referencegrants", "Namespaced"));
+
+	private final KubernetesMockServer server;
+
+	private final int port;
+
+	private MockApiServer(int port) {
+		Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+		this.server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+				new KubernetesMixedDispatcher(responses, GATEWAY_API), false);
+		this.port = port;
+		try {
+			server.init(InetAddress.getByName("127.0.0.1"), port);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		GATEWAY_API.forEach(server::expectCustomResource);
+	}
+
+	/** Starts on a free port, or on {@code port} (to restart "the same" API server after an outage). */
+	static MockApiServer start(int port) {
+		return new MockApiServer(port == 0 ? freePort() : port);
+	}
+
+	KubernetesMockServer server() {
+		return server;
+	}
+
+	String url() {
+		return "http://127.0.0.1:" + port;
+	}
+
+	int port() {
+		return port;
+	}
+
+	NamespacedKubernetesClient client() {
+		return server.createClient();
+	}
+
+	@Override
+	public void close() {
+		server.destroy();
+	}
+
+	private static CustomResourceDefinitionContext context(String kind, String plural, String scope) {
+		return new CustomResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io")
+			.withVersion("v1")
+			.withKind(kind)
+			.withPlural(plural)
+			.withName(plural + ".gateway.networking.k8s.io")
+			.withScope(scope)
+			.withStatusSubresource(true)
+			.build();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+}
