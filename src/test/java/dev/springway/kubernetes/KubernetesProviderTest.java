@@ -1,0 +1,234 @@
+package dev.springway.kubernetes;
+
+import dev.springway.demo.EchoBackend;
+import dev.springway.status.KubernetesStatusWriter;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+
+import static dev.springway.kubernetes.Cluster.gateway;
+import static dev.springway.kubernetes.Cluster.gatewayClass;
+import static dev.springway.kubernetes.Cluster.route;
+import static dev.springway.kubernetes.Cluster.service;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real application with the Kubernetes provider against the mock API server: objects created, changed and
+ * deleted through the API are served (real HTTP to a real backend) and their status is written back.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class KubernetesProviderTest {
+
+	static final String OURS = "springway.dev/gateway-controller";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final String ADDRESS = "127.0.0.6";
+
+	static MockApiServer api;
+
+	static NamespacedKubernetesClient client;
+
+	static Cluster cluster;
+
+	static EchoBackend backend;
+
+	static int port;
+
+	@LocalManagementPort
+	int managementPort;
+
+	@Autowired
+	KubernetesStatusWriter writer;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		api = MockApiServer.start(0);
+		client = api.client();
+		cluster = new Cluster(client);
+		backend = EchoBackend.onRandomPort("default", "k8s-app");
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		cluster.apply(gatewayClass("springway", OURS) + gateway("gw", "springway", ADDRESS, port)
+				+ service("app", backend.port()) + route("base", "gw", "base.example.com", "/", "app"));
+		KubernetesTestProperties.register(registry, api);
+	}
+
+	@AfterAll
+	static void stop() {
+		backend.close();
+		client.close();
+		api.close();
+	}
+
+	@BeforeEach
+	void baseRouteServes() {
+		await().atMost(Duration.ofSeconds(20)).until(() -> "k8s-app".equals(pod("base.example.com", "/")));
+	}
+
+	@Test
+	void routesAreServedAndTheirStatusIsWritten() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("base") != null);
+		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName("base").get();
+		Condition accepted = condition(ourParent("base").getConditions(), "Accepted");
+		assertThat(accepted.getStatus()).isEqualTo("True");
+		assertThat(accepted.getLastTransitionTime()).isNotBlank();
+		assertThat(accepted.getObservedGeneration()).isEqualTo(route.getMetadata().getGeneration());
+
+		GatewayClass gatewayClass = client.resources(GatewayClass.class).withName("springway").get();
+		assertThat(condition(gatewayClass.getStatus().getConditions(), "Accepted").getStatus()).isEqualTo("True");
+		assertThat(gatewayClass.getStatus().getSupportedFeatures()).extracting(SupportedFeature::getName)
+			.contains("Gateway", "HTTPRoute", "ReferenceGrant");
+	}
+
+	@Test
+	void gatewayAddressesComeFromItsService() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> gatewayStatus() != null
+				&& "AddressNotAssigned".equals(condition(gatewayStatus().getConditions(), "Programmed").getReason()));
+		cluster.apply("""
+				apiVersion: v1
+				kind: Service
+				metadata:
+				  name: gw-proxy
+				  namespace: default
+				  labels: {gateway.networking.k8s.io/gateway-name: gw}
+				spec:
+				  clusterIP: 10.96.0.42
+				  ports: [{name: http, port: 80}]
+				""");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "True"
+			.equals(condition(gatewayStatus().getConditions(), "Programmed").getStatus()));
+		assertThat(gatewayStatus().getAddresses()).singleElement()
+			.satisfies(a -> assertThat(a.getValue()).isEqualTo("10.96.0.42"));
+	}
+
+	@Test
+	void updatesAndDeletesAreServed() {
+		cluster.apply(route("moving", "gw", "moving.example.com", "/v1", "app"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("moving.example.com", "/v1/x")));
+
+		cluster.apply(route("moving", "gw", "moving.example.com", "/v2", "app"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("moving.example.com", "/v2")));
+		assertThat(TestClient.status(ADDRESS, port, "moving.example.com", "/v1/x")).isEqualTo(404);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			Condition accepted = condition(ourParent("moving").getConditions(), "Accepted");
+			return accepted.getObservedGeneration() == 2L;
+		});
+
+		cluster.delete(route("moving", "gw", "moving.example.com", "/v2", "app"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.status(ADDRESS, port, "moving.example.com", "/v2") == 404);
+	}
+
+	@Test
+	void endpointChangesAreServed() {
+		cluster.apply(service("scaled", backend.port()) + route("scaled", "gw", "scaled.example.com", "/", "scaled"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("scaled.example.com", "/")));
+		cluster.delete(Cluster.endpoints("scaled", backend.port()));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.status(ADDRESS, port, "scaled.example.com", "/") == 503);
+		cluster.apply(Cluster.endpoints("scaled", backend.port()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("scaled.example.com", "/")));
+	}
+
+	@Test
+	void otherControllersEntriesSurviveAndAnUnchangedWorldCausesNoWrite() {
+		cluster.apply(route("shared", "gw", "shared.example.com", "/", "app"));
+		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get();
+		route.setStatus(new HTTPRouteStatusBuilder().addNewParent()
+			.withControllerName("example.com/other")
+			.withNewParentRef().withName("their-gateway").endParentRef()
+			.endParent()
+			.build());
+		client.resource(route).updateStatus();
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("shared") != null);
+		assertThat(parents("shared")).extracting(RouteParentStatus::getControllerName)
+			.containsExactlyInAnyOrder("example.com/other", OURS);
+
+		await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(10)).until(writer::writes, w -> true);
+		long writes = writer.writes();
+		String version = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get()
+			.getMetadata().getResourceVersion();
+		cluster.apply(service("unrelated", backend.port()));
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> writer.writes() == writes);
+		assertThat(client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get().getMetadata()
+			.getResourceVersion()).isEqualTo(version);
+	}
+
+	@Test
+	void objectsOfOtherGatewayClassesAreNeverTouched() {
+		cluster.apply(gatewayClass("someone-else", "example.com/other")
+				+ gateway("their-gw", "someone-else", "127.0.0.7", port)
+				+ route("theirs", "their-gw", "theirs.example.com", "/", "app"));
+		String gatewayClassVersion = client.resources(GatewayClass.class).withName("someone-else").get().getMetadata()
+			.getResourceVersion();
+		String gatewayVersion = client.resources(Gateway.class).inNamespace("default").withName("their-gw").get()
+			.getMetadata().getResourceVersion();
+		String routeVersion = client.resources(HTTPRoute.class).inNamespace("default").withName("theirs").get()
+			.getMetadata().getResourceVersion();
+		cluster.apply(route("nudge", "gw", "nudge.example.com", "/", "app"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("nudge") != null);
+		assertThat(client.resources(GatewayClass.class).withName("someone-else").get().getMetadata()
+			.getResourceVersion()).isEqualTo(gatewayClassVersion);
+		assertThat(client.resources(Gateway.class).inNamespace("default").withName("their-gw").get().getMetadata()
+			.getResourceVersion()).isEqualTo(gatewayVersion);
+		assertThat(client.resources(HTTPRoute.class).inNamespace("default").withName("theirs").get().getMetadata()
+			.getResourceVersion()).isEqualTo(routeVersion);
+		assertThat(TestClient.statusOrRefused("127.0.0.7", port, "theirs.example.com", "/")).isEqualTo(-1);
+	}
+
+	@Test
+	void readinessAndInformersAreUp() {
+		assertThat(TestClient.body("127.0.0.1", managementPort, "/actuator/health/readiness")).contains("\"UP\"");
+		JsonNode health = JSON.readTree(TestClient.body("127.0.0.1", managementPort, "/actuator/health"));
+		JsonNode informers = health.get("components").get("kubernetesInformers");
+		assertThat(informers.get("status").asString()).isEqualTo("UP");
+		assertThat(informers.get("details").get("HTTPRoute").get("watching").asBoolean()).isTrue();
+		assertThat(health.get("components").get("gatewayApi").get("status").asString()).isEqualTo("UP");
+	}
+
+	private static String pod(String host, String path) {
+		return TestClient.pod(ADDRESS, port, host, path);
+	}
+
+	private static io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus gatewayStatus() {
+		return client.resources(Gateway.class).inNamespace("default").withName("gw").get().getStatus();
+	}
+
+	static List<RouteParentStatus> parents(String route) {
+		HTTPRoute object = client.resources(HTTPRoute.class).inNamespace("default").withName(route).get();
+		return object == null || object.getStatus() == null ? List.of() : object.getStatus().getParents();
+	}
+
+	static RouteParentStatus ourParent(String route) {
+		return parents(route).stream().filter(p -> OURS.equals(p.getControllerName())).findFirst().orElse(null);
+	}
+
+	static Condition condition(List<Condition> conditions, String type) {
+		return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+	}
+}

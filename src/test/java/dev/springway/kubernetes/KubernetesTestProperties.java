@@ -1,0 +1,26 @@
+package dev.springway.kubernetes;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.util.Map;
+
+/** Runs the application with the Kubernetes provider against a mock API server, with fast leader election. */
+final class KubernetesTestProperties {
+
+	private KubernetesTestProperties() {
+	}
+
+	static Map<String, String> of(MockApiServer api) {
+		return Map.of("spring.main.cloud-platform", "kubernetes", "spring.cloud.kubernetes.client.master-url",
+				api.url(), "spring.cloud.kubernetes.client.namespace", "default",
+				"spring.cloud.kubernetes.client.trust-certs", "true",
+				"springway.kubernetes.leader-election.lease-duration", "3s",
+				"springway.kubernetes.leader-election.renew-deadline", "2s",
+				"springway.kubernetes.leader-election.retry-period", "200ms", "springway.reconcile.debounce", "20ms",
+				"management.server.port", "0", "server.port", "0");
+	}
+
+	static void register(DynamicPropertyRegistry registry, MockApiServer api) {
+		of(api).forEach((key, value) -> registry.add(key, () -> value));
+	}
+}
