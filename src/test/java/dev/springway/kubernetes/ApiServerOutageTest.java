@@ -1,0 +1,90 @@
+package dev.springway.kubernetes;
+
+import dev.springway.demo.EchoBackend;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static dev.springway.kubernetes.Cluster.gateway;
+import static dev.springway.kubernetes.Cluster.gatewayClass;
+import static dev.springway.kubernetes.Cluster.route;
+import static dev.springway.kubernetes.Cluster.service;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The API server goes away and comes back: traffic keeps flowing on the last configuration meanwhile, the informers'
+ * health shows the outage, and what changed during it is served once the informers have resynced.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class ApiServerOutageTest {
+
+	static final String ADDRESS = "127.0.0.8";
+
+	static MockApiServer api;
+
+	static EchoBackend backend;
+
+	static int port;
+
+	@LocalManagementPort
+	int managementPort;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		api = MockApiServer.start(0);
+		backend = EchoBackend.onRandomPort("default", "outage-app");
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		try (NamespacedKubernetesClient client = api.client()) {
+			new Cluster(client).apply(world("/before"));
+		}
+		KubernetesTestProperties.register(registry, api);
+	}
+
+	static String world(String prefix) {
+		return gatewayClass("springway", KubernetesProviderTest.OURS) + gateway("gw", "springway", ADDRESS, port)
+				+ service("app", backend.port()) + route("route", "gw", "outage.example.com", prefix, "app");
+	}
+
+	@AfterAll
+	static void stop() {
+		backend.close();
+		api.close();
+	}
+
+	@Test
+	void servesThroughAnOutageAndConvergesAfterIt() throws InterruptedException {
+		await().atMost(Duration.ofSeconds(20)).until(() -> "outage-app".equals(pod("/before")));
+
+		api.close();
+		await().atMost(Duration.ofSeconds(20)).until(() -> TestClient.body("127.0.0.1", managementPort,
+				"/actuator/health").contains("\"watching\":false"));
+		for (int i = 0; i < 5; i++) {
+			assertThat(pod("/before")).as("still serving during the outage").isEqualTo("outage-app");
+			Thread.sleep(200);
+		}
+
+		api = MockApiServer.start(api.port());
+		try (NamespacedKubernetesClient client = api.client()) {
+			new Cluster(client).apply(world("/after"));
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> "outage-app".equals(pod("/after")));
+		assertThat(TestClient.status(ADDRESS, port, "outage.example.com", "/before")).isEqualTo(404);
+	}
+
+	private static String pod(String path) {
+		return TestClient.pod(ADDRESS, port, "outage.example.com", path);
+	}
+}

@@ -1,0 +1,76 @@
+package dev.springway.kubernetes;
+
+import dev.springway.SpringwayApplication;
+import dev.springway.status.KubernetesStatusWriter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+
+import static dev.springway.kubernetes.Cluster.gatewayClass;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Two replicas against one API server: exactly one writes status; when it stops, the other takes over. */
+class LeaderElectionTest {
+
+	private final MockApiServer api = MockApiServer.start(0);
+
+	private final NamespacedKubernetesClient client = api.client();
+
+	private ConfigurableApplicationContext first;
+
+	private ConfigurableApplicationContext second;
+
+	@AfterEach
+	void stop() {
+		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { first, second }) {
+			if (context != null && context.isActive()) {
+				context.close();
+			}
+		}
+		client.close();
+		api.close();
+	}
+
+	@Test
+	void oneReplicaWritesAndAnotherTakesOverWhenItStops() {
+		new Cluster(client).apply(gatewayClass("springway", KubernetesProviderTest.OURS));
+		first = start();
+		second = start();
+		await().atMost(Duration.ofSeconds(20)).until(() -> writer(first).isLeader() ^ writer(second).isLeader());
+		await().atMost(Duration.ofSeconds(10)).until(() -> accepted("springway"));
+
+		ConfigurableApplicationContext leader = writer(first).isLeader() ? first : second;
+		ConfigurableApplicationContext follower = leader == first ? second : first;
+		assertThat(writer(follower).writes()).as("the follower never writes").isZero();
+		assertThat(writer(leader).writes()).isPositive();
+
+		leader.close();
+		await().atMost(Duration.ofSeconds(15)).until(() -> writer(follower).isLeader());
+		new Cluster(client).apply(gatewayClass("springway-b", KubernetesProviderTest.OURS));
+		await().atMost(Duration.ofSeconds(10)).until(() -> accepted("springway-b"));
+		assertThat(writer(follower).writes()).isPositive();
+	}
+
+	private ConfigurableApplicationContext start() {
+		String[] args = KubernetesTestProperties.of(api).entrySet().stream()
+			.map(e -> "--" + e.getKey() + "=" + e.getValue())
+			.toArray(String[]::new);
+		return new SpringApplicationBuilder(SpringwayApplication.class).run(args);
+	}
+
+	private static KubernetesStatusWriter writer(ConfigurableApplicationContext context) {
+		return context.getBean(KubernetesStatusWriter.class);
+	}
+
+	private boolean accepted(String gatewayClass) {
+		GatewayClass object = client.resources(GatewayClass.class).withName(gatewayClass).get();
+		return object.getStatus() != null && object.getStatus().getConditions().stream()
+			.anyMatch(c -> c.getType().equals("Accepted") && c.getStatus().equals("True"));
+	}
+}
