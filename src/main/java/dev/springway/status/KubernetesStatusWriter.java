@@ -21,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -134,15 +136,24 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private boolean writeAll(Work work) {
 		boolean ok = true;
+		Map<String, HasMetadata> cached = new HashMap<>();
+		work.snapshot().gatewayClasses().forEach(o -> cached.put(identity(o), o));
+		work.snapshot().gateways().forEach(o -> cached.put(identity(o), o));
+		work.snapshot().httpRoutes().forEach(o -> cached.put(identity(o), o));
 		Set<String> reported = new HashSet<>();
 		for (ObjectStatus desired : work.report().objects()) {
 			String namespace = desired.metadata().namespace();
 			String name = desired.metadata().name();
-			reported.add(desired.kind() + "/" + namespace + "/" + name);
+			String identity = desired.kind() + "/" + namespace + "/" + name;
+			reported.add(identity);
+			HasMetadata known = cached.get(identity);
 			ok &= switch (desired.kind()) {
-				case "GatewayClass" -> write(GatewayClass.class, null, name, current -> gatewayClass(current, desired));
-				case "Gateway" -> write(Gateway.class, namespace, name, current -> gateway(current, desired));
-				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, current -> route(current, desired));
+				case "GatewayClass" -> write(GatewayClass.class, null, name, (GatewayClass) known,
+						current -> gatewayClass(current, desired));
+				case "Gateway" -> write(Gateway.class, namespace, name, (Gateway) known,
+						current -> gateway(current, desired));
+				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, (HTTPRoute) known,
+						current -> route(current, desired));
 				default -> true;
 			};
 		}
@@ -150,18 +161,23 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		for (HTTPRoute route : work.snapshot().httpRoutes()) {
 			String namespace = route.getMetadata().getNamespace();
 			String name = route.getMetadata().getName();
-			if (!reported.contains("HTTPRoute/" + namespace + "/" + name) && hasOurParents(route)) {
-				ok &= write(HTTPRoute.class, namespace, name, current -> route(current, null));
+			if (!reported.contains(identity(route)) && hasOurParents(route)) {
+				ok &= write(HTTPRoute.class, namespace, name, route, current -> route(current, null));
 			}
 		}
 		return ok;
 	}
 
 	/**
-	 * Reads the latest object, lets {@code update} set the new status on a copy (null: nothing to write) and writes
-	 * it; a conflict starts over from a fresh read.
+	 * Lets {@code update} set the new status on a copy of the object (null: nothing to write) and writes it. The
+	 * informer's copy decides whether anything changed, so an unchanged status costs no request; a write starts from
+	 * a fresh read, and a conflict starts over.
 	 */
-	private <T extends HasMetadata> boolean write(Class<T> type, String namespace, String name, UnaryOperator<T> update) {
+	private <T extends HasMetadata> boolean write(Class<T> type, String namespace, String name, T cached,
+			UnaryOperator<T> update) {
+		if (cached != null && update.apply(serialization.clone(cached)) == null) {
+			return true;
+		}
 		for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
 			Resource<T> resource = namespace == null ? client.resources(type).withName(name)
 					: client.resources(type).inNamespace(namespace).withName(name);
@@ -179,6 +195,9 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				return true;
 			}
 			catch (KubernetesClientException ex) {
+				if (ex.getCode() == 404) {
+					return true; // deleted meanwhile: nothing to report on
+				}
 				if (ex.getCode() != 409) {
 					log.warn("Cannot write status of {} {}: {}", type.getSimpleName(), key(namespace, name),
 							ex.getMessage());
@@ -274,6 +293,10 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 					&& before.getLastTransitionTime() != null;
 			condition.setLastTransitionTime(unchanged ? before.getLastTransitionTime() : now);
 		}
+	}
+
+	private static String identity(HasMetadata object) {
+		return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
 	}
 
 	private static String key(String namespace, String name) {

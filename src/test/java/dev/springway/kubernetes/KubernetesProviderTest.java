@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -158,14 +159,18 @@ class KubernetesProviderTest {
 	@Test
 	void otherControllersEntriesSurviveAndAnUnchangedWorldCausesNoWrite() {
 		cluster.apply(route("shared", "gw", "shared.example.com", "/", "app"));
+		// Another controller adds its own entry beside whatever is there.
 		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get();
-		route.setStatus(new HTTPRouteStatusBuilder().addNewParent()
-			.withControllerName("example.com/other")
+		HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus() : route.getStatus();
+		status.getParents().add(new RouteParentStatusBuilder().withControllerName("example.com/other")
 			.withNewParentRef().withName("their-gateway").endParentRef()
-			.endParent()
 			.build());
+		route.setStatus(status);
 		client.resource(route).updateStatus();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("shared") != null);
+		// A spec change makes us write this route again.
+		cluster.apply(route("shared", "gw", "shared.example.com", "/v2", "app"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("shared") != null
+				&& condition(ourParent("shared").getConditions(), "Accepted").getObservedGeneration() == 2L);
 		assertThat(parents("shared")).extracting(RouteParentStatus::getControllerName)
 			.containsExactlyInAnyOrder("example.com/other", OURS);
 

@@ -115,6 +115,23 @@ class KubernetesStatusWriterTest {
 	}
 
 	@Test
+	void failingWritesAreRetriedWithBackoff() {
+		client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		Status failure = new StatusBuilder().withCode(500).withReason("InternalError").withMessage("etcd away").build();
+		api.server().expect().put()
+			.withPath("/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r/status")
+			.andReturn(500, failure)
+			.times(2);
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent() != null);
+		assertThat(writer.writes()).isEqualTo(1);
+	}
+
+	@Test
 	void aFollowerNeverWrites() throws InterruptedException {
 		client.resource(new HTTPRouteBuilder()
 			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())

@@ -33,10 +33,10 @@ final class MockApiServer implements AutoCloseable {
 
 	private final int port;
 
-	private MockApiServer(int port) {
+	private MockApiServer(int port, List<CustomResourceDefinitionContext> kinds) {
 		Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
 		this.server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-				new KubernetesMixedDispatcher(responses, GATEWAY_API), false);
+				new KubernetesMixedDispatcher(responses, kinds), false);
 		this.port = port;
 		try {
 			server.init(InetAddress.getByName("127.0.0.1"), port);
@@ -44,12 +44,17 @@ final class MockApiServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		GATEWAY_API.forEach(server::expectCustomResource);
+		kinds.forEach(server::expectCustomResource);
 	}
 
 	/** Starts on a free port, or on {@code port} (to restart "the same" API server after an outage). */
 	static MockApiServer start(int port) {
-		return new MockApiServer(port == 0 ? freePort() : port);
+		return start(port, GATEWAY_API);
+	}
+
+	/** Serves only the given custom resource kinds (an older or partial Gateway API install). */
+	static MockApiServer start(int port, List<CustomResourceDefinitionContext> kinds) {
+		return new MockApiServer(port == 0 ? freePort() : port, kinds);
 	}
 
 	KubernetesMockServer server() {
@@ -73,9 +78,13 @@ final class MockApiServer implements AutoCloseable {
 		server.destroy();
 	}
 
-	private static CustomResourceDefinitionContext context(String kind, String plural, String scope) {
+	static CustomResourceDefinitionContext context(String kind, String plural, String scope) {
+		return context("v1", kind, plural, scope);
+	}
+
+	static CustomResourceDefinitionContext context(String version, String kind, String plural, String scope) {
 		return new CustomResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io")
-			.withVersion("v1")
+			.withVersion(version)
 			.withKind(kind)
 			.withPlural(plural)
 			.withName(plural + ".gateway.networking.k8s.io")

@@ -2,6 +2,7 @@ package dev.springway.source.kubernetes;
 
 import dev.springway.snapshot.ResourceSnapshot;
 import dev.springway.source.ResourceSource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
@@ -96,16 +97,22 @@ public final class KubernetesResourceSource implements ResourceSource {
 		informers.put(kind, informer);
 	}
 
-	/** Clusters with only the experimental v1beta1 ReferenceGrant still get their grants honoured. */
+	/** Clusters with only the v1beta1 ReferenceGrant (Gateway API before v1.5) still get their grants honoured. */
 	private boolean servesV1ReferenceGrants() {
 		try {
-			return client.supports(ReferenceGrant.class)
-					|| !client.supports(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class);
+			return servesKind("gateway.networking.k8s.io/v1", "ReferenceGrant")
+					|| !servesKind("gateway.networking.k8s.io/v1beta1", "ReferenceGrant");
 		}
 		catch (RuntimeException ex) {
 			log.warn("Cannot discover ReferenceGrant versions, assuming v1: {}", ex.getMessage());
 			return true;
 		}
+	}
+
+	/** Discovery by kind: a group version can be served without every kind of it. */
+	private boolean servesKind(String groupVersion, String kind) {
+		APIResourceList resources = client.getApiResources(groupVersion);
+		return resources != null && resources.getResources().stream().anyMatch(r -> kind.equals(r.getKind()));
 	}
 
 	private HasMetadata toV1ReferenceGrant(HasMetadata grant) {
