@@ -11,8 +11,12 @@ final class KubernetesTestProperties {
 	}
 
 	static Map<String, String> of(MockApiServer api) {
+		return of(api.url());
+	}
+
+	static Map<String, String> of(String apiUrl) {
 		return Map.of("spring.main.cloud-platform", "kubernetes", "spring.cloud.kubernetes.client.master-url",
-				api.url(), "spring.cloud.kubernetes.client.namespace", "default",
+				apiUrl, "spring.cloud.kubernetes.client.namespace", "default",
 				"spring.cloud.kubernetes.client.trust-certs", "true",
 				"springway.kubernetes.leader-election.lease-duration", "3s",
 				"springway.kubernetes.leader-election.renew-deadline", "2s",
@@ -21,6 +25,10 @@ final class KubernetesTestProperties {
 	}
 
 	static void register(DynamicPropertyRegistry registry, MockApiServer api) {
-		of(api).forEach((key, value) -> registry.add(key, () -> value));
+		register(registry, api.url());
+	}
+
+	static void register(DynamicPropertyRegistry registry, String apiUrl) {
+		of(apiUrl).forEach((key, value) -> registry.add(key, () -> value));
 	}
 }
