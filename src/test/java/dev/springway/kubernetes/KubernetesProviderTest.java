@@ -207,6 +207,70 @@ class KubernetesProviderTest {
 	}
 
 	@Test
+	void namespacesReferenceGrantsAndGatewaysAreWatched() {
+		String shared = """
+				apiVersion: v1
+				kind: Namespace
+				metadata:
+				  name: apps
+				  labels: {shared: "%s"}
+				---
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata:
+				  name: gw-shared
+				  namespace: default
+				spec:
+				  gatewayClassName: springway
+				  addresses: [{value: 127.0.0.10}]
+				  listeners:
+				  - name: http
+				    protocol: HTTP
+				    port: %d
+				    allowedRoutes:
+				      namespaces:
+				        from: Selector
+				        selector: {matchLabels: {shared: "true"}}
+				---
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: cross
+				  namespace: apps
+				spec:
+				  parentRefs: [{name: gw-shared, namespace: default}]
+				  rules:
+				  - backendRefs: [{name: app, namespace: default, port: 8080}]
+				""";
+		String grant = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: ReferenceGrant
+				metadata:
+				  name: apps-to-app
+				  namespace: default
+				spec:
+				  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: apps}]
+				  to: [{group: "", kind: Service, name: app}]
+				""";
+		cluster.apply(shared.formatted("true", port));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.statusOrRefused("127.0.0.10", port, "any.example.com", "/") == 500);
+		cluster.apply(grant);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "k8s-app".equals(TestClient.pod("127.0.0.10", port, "any.example.com", "/")));
+		cluster.delete(grant);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.statusOrRefused("127.0.0.10", port, "any.example.com", "/") == 500);
+
+		cluster.apply(shared.formatted("false", port));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.statusOrRefused("127.0.0.10", port, "any.example.com", "/") == 404);
+		cluster.delete(shared.formatted("false", port));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.statusOrRefused("127.0.0.10", port, "any.example.com", "/") == -1);
+	}
+
+	@Test
 	void readinessAndInformersAreUp() {
 		assertThat(TestClient.body("127.0.0.1", managementPort, "/actuator/health/readiness")).contains("\"UP\"");
 		JsonNode health = JSON.readTree(TestClient.body("127.0.0.1", managementPort, "/actuator/health"));
