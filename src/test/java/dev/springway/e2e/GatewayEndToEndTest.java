@@ -1,6 +1,7 @@
 package dev.springway.e2e;
 
 import dev.springway.demo.EchoBackend;
+import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,9 @@ class GatewayEndToEndTest {
 		appB = EchoBackend.onRandomPort("default", "app-b");
 		appB2 = EchoBackend.onRandomPort("default", "app-b2");
 		port = freePort();
-		Files.writeString(folder.resolve("gateways.yaml"), Manifests.gateways(port));
+		Files.writeString(folder.resolve("gateways.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
+				+ Manifests.gateway("gw-a", "springway", "127.0.0.2", port)
+				+ Manifests.gateway("gw-b", "springway", "127.0.0.3", port));
 		Files.writeString(folder.resolve("services.yaml"), Manifests.service("app-a", appA.port())
 				+ Manifests.service("app-b", appB.port(), appB2.port()) + Manifests.service("idle"));
 		Files.writeString(folder.resolve("routes.yaml"), Manifests.route("route-a", "gw-a", "a.example.com", "/", "app-a")
@@ -190,7 +193,7 @@ class GatewayEndToEndTest {
 		try (ServerSocket busy = new ServerSocket()) {
 			busy.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.4"), 0));
 			busyPort = busy.getLocalPort();
-			Files.writeString(file, Manifests.gateway("gw-busy", "127.0.0.4", busyPort)
+			Files.writeString(file, Manifests.gateway("gw-busy", "springway", "127.0.0.4", busyPort)
 					+ Manifests.route("busy", "gw-busy", "busy.example.com", "/", "app-a"));
 			await().atMost(Duration.ofSeconds(3)).until(() -> TestHttp
 				.get("127.0.0.1", managementPort, "localhost", "/actuator/gatewayapi/status").body()
@@ -212,7 +215,7 @@ class GatewayEndToEndTest {
 	void listenersOpenAndCloseWithTheirGateway() throws IOException {
 		int extraPort = freePort();
 		Path file = folder.resolve("extra.yaml");
-		Files.writeString(file, Manifests.gateway("gw-extra", "127.0.0.5", extraPort)
+		Files.writeString(file, Manifests.gateway("gw-extra", "springway", "127.0.0.5", extraPort)
 				+ Manifests.route("extra", "gw-extra", "extra.example.com", "/", "app-a"));
 		await().atMost(Duration.ofSeconds(3))
 			.until(() -> TestHttp.statusOrRefused("127.0.0.5", extraPort, "extra.example.com", "/") == 200);

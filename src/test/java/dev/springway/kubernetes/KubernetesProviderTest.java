@@ -28,10 +28,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
-import static dev.springway.kubernetes.Cluster.gateway;
-import static dev.springway.kubernetes.Cluster.gatewayClass;
-import static dev.springway.kubernetes.Cluster.route;
-import static dev.springway.kubernetes.Cluster.service;
+import static dev.springway.testing.Manifests.endpoints;
+import static dev.springway.testing.Manifests.gateway;
+import static dev.springway.testing.Manifests.gatewayClass;
+import static dev.springway.testing.Manifests.route;
+import static dev.springway.testing.Manifests.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class KubernetesProviderTest {
 
-	static final String OURS = "springway.dev/gateway-controller";
+	static final String OURS = dev.springway.testing.Manifests.CONTROLLER;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -149,10 +150,10 @@ class KubernetesProviderTest {
 	void endpointChangesAreServed() {
 		cluster.apply(service("scaled", backend.port()) + route("scaled", "gw", "scaled.example.com", "/", "scaled"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("scaled.example.com", "/")));
-		cluster.delete(Cluster.endpoints("scaled", backend.port()));
+		cluster.delete(endpoints("scaled", 0, backend.port()));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> TestClient.status(ADDRESS, port, "scaled.example.com", "/") == 503);
-		cluster.apply(Cluster.endpoints("scaled", backend.port()));
+		cluster.apply(endpoints("scaled", 0, backend.port()));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "k8s-app".equals(pod("scaled.example.com", "/")));
 	}
 

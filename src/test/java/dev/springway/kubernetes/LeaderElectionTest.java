@@ -11,7 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
 
-import static dev.springway.kubernetes.Cluster.gatewayClass;
+import static dev.springway.testing.Manifests.gatewayClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -14,10 +14,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
-import static dev.springway.kubernetes.Cluster.gateway;
-import static dev.springway.kubernetes.Cluster.gatewayClass;
-import static dev.springway.kubernetes.Cluster.route;
-import static dev.springway.kubernetes.Cluster.service;
+import static dev.springway.testing.Manifests.gateway;
+import static dev.springway.testing.Manifests.gatewayClass;
+import static dev.springway.testing.Manifests.route;
+import static dev.springway.testing.Manifests.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,75 +1,75 @@
-package dev.springway.e2e;
+package dev.springway.testing;
 
-/** YAML the end-to-end tests write into the watched folder. */
-final class Manifests {
+/** Kubernetes YAML that tests write to a watched folder or to the (mock) API server. */
+public final class Manifests {
+
+	public static final String CONTROLLER = "springway.dev/gateway-controller";
 
 	private Manifests() {
 	}
 
-	static String gateways(int port) {
+	public static String gatewayClass(String name, String controller) {
 		return """
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: GatewayClass
 				metadata:
-				  name: springway
+				  name: %s
 				spec:
-				  controllerName: springway.dev/gateway-controller
+				  controllerName: %s
 				---
-				""" + gateway("gw-a", "127.0.0.2", port) + gateway("gw-b", "127.0.0.3", port);
+				""".formatted(name, controller);
 	}
 
-	static String gateway(String name, String address, int port) {
+	/** A Gateway with one HTTP listener on {@code address:port}. */
+	public static String gateway(String name, String className, String address, int port) {
 		return """
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: Gateway
 				metadata:
 				  name: %s
 				spec:
-				  gatewayClassName: springway
-				  addresses:
-				  - value: %s
+				  gatewayClassName: %s
+				  addresses: [{value: %s}]
 				  listeners:
-				  - name: http
-				    protocol: HTTP
-				    port: %d
+				  - {name: http, protocol: HTTP, port: %d}
 				---
-				""".formatted(name, address, port);
+				""".formatted(name, className, address, port);
 	}
 
-	/** A Service whose EndpointSlice lists 127.0.0.1 on each given port (no port: no endpoints). */
-	static String service(String name, int... ports) {
+	/** A Service with one EndpointSlice per given port, each listing 127.0.0.1 (no port: no endpoints). */
+	public static String service(String name, int... ports) {
 		StringBuilder yaml = new StringBuilder("""
 				apiVersion: v1
 				kind: Service
 				metadata:
 				  name: %s
 				spec:
-				  ports:
-				  - name: http
-				    port: 8080
+				  ports: [{name: http, port: 8080}]
 				---
 				""".formatted(name));
 		for (int i = 0; i < ports.length; i++) {
-			yaml.append("""
-					apiVersion: discovery.k8s.io/v1
-					kind: EndpointSlice
-					metadata:
-					  name: %s-%d
-					  labels:
-					    kubernetes.io/service-name: %s
-					addressType: IPv4
-					ports:
-					- name: http
-					  port: %d
-					endpoints:
-					- addresses: ["127.0.0.1"]
-					---
-					""".formatted(name, i, name, ports[i]));
+			yaml.append(endpoints(name, i, ports[i]));
 		}
 		return yaml.toString();
 	}
 
-	static String route(String name, String gateway, String hostname, String prefix, String service) {
+	public static String endpoints(String service, int index, int port) {
+		return """
+				apiVersion: discovery.k8s.io/v1
+				kind: EndpointSlice
+				metadata:
+				  name: %s-%d
+				  labels: {kubernetes.io/service-name: %s}
+				addressType: IPv4
+				ports: [{name: http, port: %d}]
+				endpoints:
+				- addresses: ["127.0.0.1"]
+				  conditions: {ready: true}
+				---
+				""".formatted(service, index, service, port);
+	}
+
+	public static String route(String name, String gateway, String hostname, String prefix, String service) {
 		return routeHeader(name, gateway, hostname) + """
 				  - matches:
 				    - path: {type: PathPrefix, value: %s}
@@ -79,7 +79,7 @@ final class Manifests {
 				""".formatted(prefix, service);
 	}
 
-	static String filterRoute(String name, String gateway, String hostname, String service) {
+	public static String filterRoute(String name, String gateway, String hostname, String service) {
 		return routeHeader(name, gateway, hostname) + """
 				  - matches:
 				    - path: {value: /headers}
