@@ -3,20 +3,29 @@ package dev.springway.config;
 import dev.springway.pipeline.GatewayApiEndpoint;
 import dev.springway.pipeline.GatewayApiHealthIndicator;
 import dev.springway.pipeline.ReconcileLoop;
+import dev.springway.proxy.BackendRoutingFilter;
 import dev.springway.proxy.GatewayApiRouteLocator;
+import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.server.reactive.HttpHandler;
+import reactor.netty.http.client.HttpClient;
 
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Wires the pipeline: source, translator, listener sockets, route locator, reconcile loop. The provider-specific
@@ -44,6 +53,25 @@ public class SpringwayConfiguration {
 	@Bean
 	ListenerServers listenerServers(HttpHandler httpHandler) {
 		return new ListenerServers(httpHandler);
+	}
+
+	/** Replaces Spring Cloud Gateway's routing filter (turned off in application.yaml) to add h2c backends. */
+	@Bean
+	BackendRoutingFilter backendRoutingFilter(HttpClient httpClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
+		return new BackendRoutingFilter(httpClient, headersFilters, properties);
+	}
+
+	@Bean
+	GrpcTrailersOnlyFilter grpcTrailersOnlyFilter() {
+		return new GrpcTrailersOnlyFilter();
+	}
+
+	/** Goes with the routing filter; Spring Cloud Gateway registers it only beside its own. */
+	@Bean
+	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
 	}
 
 	@Bean

@@ -73,6 +73,7 @@ final class ForwardFilter implements GatewayFilter {
 		URI target = UriComponentsBuilder.fromUri(url).scheme("http").host(host).port(endpoint.port()).build(true)
 			.toUri();
 		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target);
+		exchange.getAttributes().put(BackendRoutingFilter.PROTOCOL_ATTR, service.protocol());
 		// Gateway API forwards Host unmodified.
 		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 		return chain.filter(exchange);

@@ -12,14 +12,30 @@ import org.springframework.web.server.ServerWebExchange;
 
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** Gateway API matching for one route entry: listener, hostname, path, method, headers and query parameters. */
 public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 
 	private final RouteEntry entry;
 
+	/** The path regex, compiled once per route (null unless the path match is a RegularExpression). */
+	private final Pattern pathPattern;
+
+	/** Header regexes by header index, compiled once per route. */
+	private final Pattern[] headerPatterns;
+
 	public RouteMatchPredicate(RouteEntry entry) {
 		this.entry = entry;
+		PathMatch path = entry.match().path();
+		this.pathPattern = path.type() == PathMatch.Type.RegularExpression ? Pattern.compile(path.value()) : null;
+		List<HeaderMatch> headers = entry.match().headers();
+		this.headerPatterns = new Pattern[headers.size()];
+		for (int i = 0; i < headers.size(); i++) {
+			if (headers.get(i).type() == HeaderMatch.Type.RegularExpression) {
+				headerPatterns[i] = Pattern.compile(headers.get(i).value());
+			}
+		}
 	}
 
 	@Override
@@ -31,11 +47,10 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 				&& !Hostnames.matches(entry.hostname(), exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR))) {
 			return false;
 		}
-		return matches(entry.match(), exchange.getRequest());
-	}
-
-	static boolean matches(RouteMatch match, ServerHttpRequest request) {
-		return pathMatches(match.path(), request.getPath().pathWithinApplication().value())
+		RouteMatch match = entry.match();
+		ServerHttpRequest request = exchange.getRequest();
+		String path = request.getPath().pathWithinApplication().value();
+		return (pathPattern != null ? pathPattern.matcher(path).matches() : pathMatches(match.path(), path))
 				&& (match.method() == null || match.method().equals(request.getMethod().name()))
 				&& headersMatch(match.headers(), request.getHeaders())
 				&& queryMatches(match.queryParams(), request);
@@ -54,10 +69,16 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 		return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
 	}
 
-	private static boolean headersMatch(List<HeaderMatch> matches, HttpHeaders headers) {
-		for (HeaderMatch match : matches) {
-			List<String> values = headers.get(match.name());
-			if (values == null || !values.contains(match.value())) {
+	private boolean headersMatch(List<HeaderMatch> matches, HttpHeaders headers) {
+		for (int i = 0; i < matches.size(); i++) {
+			List<String> values = headers.get(matches.get(i).name());
+			if (values == null) {
+				return false;
+			}
+			Pattern pattern = headerPatterns[i];
+			boolean any = pattern == null ? values.contains(matches.get(i).value())
+					: values.stream().anyMatch(v -> pattern.matcher(v).matches());
+			if (!any) {
 				return false;
 			}
 		}

@@ -22,8 +22,13 @@ public sealed interface RouteAction {
 	sealed interface Backend {
 	}
 
-	/** A Service port with its ready endpoints (empty: 503). */
-	record ServiceBackend(String namespace, String name, int port, List<Endpoint> endpoints) implements Backend {
+	/** A Service port with its ready endpoints (empty: 503), spoken to over HTTP/1.1 or prior-knowledge h2c. */
+	record ServiceBackend(String namespace, String name, int port, Protocol protocol, List<Endpoint> endpoints)
+			implements Backend {
+	}
+
+	enum Protocol {
+		HTTP, H2C
 	}
 
 	/** A backendRef that did not resolve: requests sent to it get 500. */

@@ -7,13 +7,18 @@ public record RouteMatch(PathMatch path, String method, List<HeaderMatch> header
 
 	public record PathMatch(Type type, String value) {
 
+		/** RegularExpression is a Java regex matched against the whole path. */
 		public enum Type {
-			Exact, PathPrefix
+			Exact, PathPrefix, RegularExpression
 		}
 	}
 
-	/** Exact header match; names compare case-insensitively. */
-	public record HeaderMatch(String name, String value) {
+	/** Header names compare case-insensitively; a RegularExpression must match a whole value. */
+	public record HeaderMatch(Type type, String name, String value) {
+
+		public enum Type {
+			Exact, RegularExpression
+		}
 	}
 
 	/** Exact query parameter match on the first value. */

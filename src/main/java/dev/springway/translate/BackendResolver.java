@@ -3,13 +3,13 @@ package dev.springway.translate;
 import dev.springway.routetable.RouteAction.Backend;
 import dev.springway.routetable.RouteAction.Endpoint;
 import dev.springway.routetable.RouteAction.InvalidBackend;
+import dev.springway.routetable.RouteAction.Protocol;
 import dev.springway.routetable.RouteAction.ServiceBackend;
 import dev.springway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +27,8 @@ import static dev.springway.translate.Objects2.orDefault;
 final class BackendResolver {
 
 	static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+	static final String H2C_APP_PROTOCOL = "kubernetes.io/h2c";
 
 	private final Map<String, Service> services = new HashMap<>();
 
@@ -55,11 +57,19 @@ final class BackendResolver {
 		}
 	}
 
-	Resolution resolve(String routeKind, String routeNamespace, HTTPBackendRef ref) {
-		String group = orDefault(ref.getGroup(), "");
-		String kind = orDefault(ref.getKind(), "Service");
-		String namespace = orDefault(ref.getNamespace(), routeNamespace);
-		String name = ref.getName();
+	/** The fields every route kind's backendRef has. */
+	record BackendRef(String group, String kind, String name, String namespace, Integer port, Integer weight) {
+	}
+
+	/**
+	 * Resolves a backendRef of a route of {@code routeKind}. GRPCRoute backends, and Service ports with
+	 * {@code appProtocol: kubernetes.io/h2c}, are spoken to over prior-knowledge h2c.
+	 */
+	Resolution resolve(String routeKind, String routeNamespace, BackendRef ref) {
+		String group = orDefault(ref.group(), "");
+		String kind = orDefault(ref.kind(), "Service");
+		String namespace = orDefault(ref.namespace(), routeNamespace);
+		String name = ref.name();
 		if (name == null || name.isBlank()) {
 			return invalid(Reasons.BACKEND_NOT_FOUND, "A backendRef needs a name");
 		}
@@ -76,23 +86,27 @@ final class BackendResolver {
 		if (service == null) {
 			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " not found");
 		}
-		if (ref.getPort() == null) {
+		if (ref.port() == null) {
 			return invalid(Reasons.UNSUPPORTED_VALUE, "Backend " + key(namespace, name) + " needs a port");
 		}
-		int port = ref.getPort();
+		int port = ref.port();
 		ServicePort servicePort = list(service.getSpec().getPorts()).stream()
 			.filter(p -> Objects.equals(p.getPort(), port))
 			.findFirst()
 			.orElse(null);
+		Protocol protocol = routeKind.equals("GRPCRoute")
+				|| servicePort != null && H2C_APP_PROTOCOL.equals(servicePort.getAppProtocol()) ? Protocol.H2C
+						: Protocol.HTTP;
 		if ("ExternalName".equals(service.getSpec().getType())) {
-			return new Resolution(new ServiceBackend(namespace, name, port,
+			return new Resolution(new ServiceBackend(namespace, name, port, protocol,
 					List.of(new Endpoint(service.getSpec().getExternalName(), port))), null, null);
 		}
 		if (servicePort == null) {
 			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
 		}
-		return new Resolution(new ServiceBackend(namespace, name, port, endpoints(namespace, name, servicePort)),
-				null, null);
+		return new Resolution(
+				new ServiceBackend(namespace, name, port, protocol, endpoints(namespace, name, servicePort)), null,
+				null);
 	}
 
 	/** Ready endpoints of the slices' port named like the Service port (Kubernetes' own rule). */

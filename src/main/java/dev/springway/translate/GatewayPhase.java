@@ -32,7 +32,7 @@ final class GatewayPhase {
 	static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
 	/** Route kinds a listener of each protocol can carry; protocols not listed are not supported yet. */
-	private static final Map<String, List<String>> KINDS_BY_PROTOCOL = Map.of("HTTP", List.of("HTTPRoute"));
+	private static final Map<String, List<String>> KINDS_BY_PROTOCOL = Map.of("HTTP", List.of("HTTPRoute", "GRPCRoute"));
 
 	private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 

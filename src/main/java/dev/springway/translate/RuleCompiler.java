@@ -9,10 +9,10 @@ import dev.springway.routetable.RouteFilter;
 import dev.springway.routetable.RouteFilter.Header;
 import dev.springway.routetable.RouteFilter.PathModifier;
 import dev.springway.routetable.RouteMatch;
+import dev.springway.translate.BackendResolver.BackendRef;
 import dev.springway.routetable.RouteMatch.HeaderMatch;
 import dev.springway.routetable.RouteMatch.PathMatch;
 import dev.springway.routetable.RouteMatch.QueryParamMatch;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import static dev.springway.translate.Objects2.list;
 import static dev.springway.translate.Objects2.orDefault;
@@ -78,17 +80,27 @@ final class RuleCompiler {
 			problems.add("A rule may have at most one RequestRedirect or URLRewrite filter");
 		}
 
+		if (list(rule.getBackendRefs()).stream().anyMatch(ref -> !list(ref.getFilters()).isEmpty())) {
+			problems.add("Filters on backendRefs are not supported yet");
+		}
+		List<BackendRef> refs = list(rule.getBackendRefs()).stream()
+			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
+					r.getWeight()))
+			.toList();
+		return rule(index, matches, filters, "HTTPRoute", routeNamespace, refs, problems);
+	}
+
+	/** Resolves the backends and assembles a rule: shared by every route kind. */
+	CompiledRule rule(int index, List<RouteMatch> matches, List<RouteFilter> filters, String routeKind,
+			String routeNamespace, List<BackendRef> refs, List<String> problems) {
 		BackendResolver.Resolution backendProblem = null;
 		List<WeightedBackend> weighted = new ArrayList<>();
-		for (HTTPBackendRef ref : list(rule.getBackendRefs())) {
-			if (!list(ref.getFilters()).isEmpty()) {
-				problems.add("Filters on backendRefs are not supported yet");
-			}
-			BackendResolver.Resolution resolution = backends.resolve("HTTPRoute", routeNamespace, ref);
+		for (BackendRef ref : refs) {
+			BackendResolver.Resolution resolution = backends.resolve(routeKind, routeNamespace, ref);
 			if (!resolution.resolved() && backendProblem == null) {
 				backendProblem = resolution;
 			}
-			int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+			int weight = ref.weight() == null ? 1 : ref.weight();
 			if (weight > 0) {
 				weighted.add(new WeightedBackend(weight, resolution.backend()));
 			}
@@ -105,8 +117,13 @@ final class RuleCompiler {
 		if (match.getPath() != null) {
 			String type = orDefault(match.getPath().getType(), "PathPrefix");
 			String value = orDefault(match.getPath().getValue(), "/");
-			if (!type.equals("Exact") && !type.equals("PathPrefix")) {
+			if (!type.equals("Exact") && !type.equals("PathPrefix") && !type.equals("RegularExpression")) {
 				problems.add("Path match type " + type + " is not supported");
+			}
+			else if (type.equals("RegularExpression")) {
+				if (validRegex(value, problems)) {
+					path = new PathMatch(PathMatch.Type.RegularExpression, value);
+				}
 			}
 			else if (!value.startsWith("/")) {
 				problems.add("Path " + value + " must start with /");
@@ -124,12 +141,8 @@ final class RuleCompiler {
 			if (header.getName() == null || header.getValue() == null) {
 				problems.add("A header match needs a name and a value");
 			}
-			else if (!orDefault(header.getType(), "Exact").equals("Exact")) {
-				problems.add("Header match type " + header.getType() + " is not supported");
-			}
-			// Only the first match of a header name counts (names are case-insensitive).
-			else if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase(header.getName()))) {
-				headers.add(new HeaderMatch(header.getName().toLowerCase(Locale.ROOT), header.getValue()));
+			else {
+				addHeaderMatch(headers, header.getType(), header.getName(), header.getValue(), problems);
 			}
 		}
 		List<QueryParamMatch> query = new ArrayList<>();
@@ -147,20 +160,54 @@ final class RuleCompiler {
 		return new RouteMatch(path, method, List.copyOf(headers), List.copyOf(query));
 	}
 
+	/**
+	 * Adds a header match; only the first match of a name counts (names are case-insensitive). A regular expression
+	 * is compiled here so that an invalid one is reported, not found at request time.
+	 */
+	static void addHeaderMatch(List<HeaderMatch> headers, String type, String name, String value,
+			List<String> problems) {
+		String matchType = orDefault(type, "Exact");
+		if (!matchType.equals("Exact") && !matchType.equals("RegularExpression")) {
+			problems.add("Header match type " + matchType + " is not supported");
+			return;
+		}
+		if (matchType.equals("RegularExpression") && !validRegex(value, problems)) {
+			return;
+		}
+		if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase(name))) {
+			headers.add(new HeaderMatch(HeaderMatch.Type.valueOf(matchType), name.toLowerCase(Locale.ROOT), value));
+		}
+	}
+
+	static boolean validRegex(String regex, List<String> problems) {
+		try {
+			Pattern.compile(regex);
+			return true;
+		}
+		catch (PatternSyntaxException ex) {
+			problems.add("Invalid regular expression " + regex + ": " + ex.getDescription());
+			return false;
+		}
+	}
+
+	static RouteFilter headerModifier(boolean request, HTTPHeaderFilter spec, List<String> problems) {
+		List<String> remove = list(spec.getRemove()).stream().filter(Objects::nonNull).toList();
+		return request ? new RouteFilter.RequestHeaderModifier(headers(spec.getSet(), problems),
+				headers(spec.getAdd(), problems), remove)
+				: new RouteFilter.ResponseHeaderModifier(headers(spec.getSet(), problems),
+						headers(spec.getAdd(), problems), remove);
+	}
+
 	private static RouteFilter filter(HTTPRouteFilter filter, List<RouteMatch> matches, List<String> problems) {
 		String type = Objects2.orDefault(filter.getType(), "");
 		switch (type) {
 			case "RequestHeaderModifier" -> {
 				HTTPHeaderFilter spec = filter.getRequestHeaderModifier();
-				return spec == null ? missing(type, problems)
-						: new RouteFilter.RequestHeaderModifier(headers(spec.getSet(), problems), headers(spec.getAdd(), problems),
-								list(spec.getRemove()).stream().filter(Objects::nonNull).toList());
+				return spec == null ? missing(type, problems) : headerModifier(true, spec, problems);
 			}
 			case "ResponseHeaderModifier" -> {
 				HTTPHeaderFilter spec = filter.getResponseHeaderModifier();
-				return spec == null ? missing(type, problems)
-						: new RouteFilter.ResponseHeaderModifier(headers(spec.getSet(), problems), headers(spec.getAdd(), problems),
-								list(spec.getRemove()).stream().filter(Objects::nonNull).toList());
+				return spec == null ? missing(type, problems) : headerModifier(false, spec, problems);
 			}
 			case "RequestRedirect" -> {
 				HTTPRequestRedirectFilter spec = filter.getRequestRedirect();
@@ -217,7 +264,7 @@ final class RuleCompiler {
 			.toList();
 	}
 
-	private static RouteFilter missing(String type, List<String> problems) {
+	static RouteFilter missing(String type, List<String> problems) {
 		problems.add("Filter " + type + " has no configuration");
 		return null;
 	}

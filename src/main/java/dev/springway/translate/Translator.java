@@ -17,7 +17,6 @@ import dev.springway.status.StatusReport;
 import dev.springway.status.SupportedFeatures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,12 +60,17 @@ public final class Translator {
 
 		ReferenceGrants grants = new ReferenceGrants(snapshot.referenceGrants());
 		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants);
-		HttpRoutePhase routes = new HttpRoutePhase(settings, gateways, snapshot.namespaces(), new RuleCompiler(backends));
+		RoutePhase routes = new RoutePhase(settings, gateways, snapshot.namespaces());
+		RuleCompiler httpRules = new RuleCompiler(backends);
+		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
+		List<RouteSource> sources = new ArrayList<>();
+		snapshot.httpRoutes().forEach(route -> sources.add(new RouteSource.Http(route, httpRules)));
+		snapshot.grpcRoutes().forEach(route -> sources.add(new RouteSource.Grpc(route, grpcRules)));
 		List<ObjectStatus> routeStatuses = new ArrayList<>();
-		for (HTTPRoute route : snapshot.httpRoutes()) {
-			List<RouteParentStatus> parents = routes.translate(route);
+		for (RouteSource source : sources) {
+			List<RouteParentStatus> parents = routes.translate(source);
 			if (!parents.isEmpty()) {
-				routeStatuses.add(status(route, new RouteStatus(parents)));
+				routeStatuses.add(status(source.object(), new RouteStatus(parents)));
 			}
 		}
 

@@ -8,17 +8,17 @@ import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.ParentRef;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.translate.RuleCompiler.CompiledRule;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,10 +27,8 @@ import static dev.springway.translate.Objects2.key;
 import static dev.springway.translate.Objects2.list;
 import static dev.springway.translate.Objects2.orDefault;
 
-/** Attaches HTTPRoutes to listeners, emits their route entries and computes their parent statuses. */
-final class HttpRoutePhase {
-
-	private static final String KIND = "HTTPRoute";
+/** Attaches routes (HTTPRoute, GRPCRoute) to listeners, emits their route entries and computes their parent statuses. */
+final class RoutePhase {
 
 	private final TranslatorSettings settings;
 
@@ -38,17 +36,13 @@ final class HttpRoutePhase {
 
 	private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
 
-	private final RuleCompiler compiler;
-
 	/** Routes attached per listener, for the listener's {@code attachedRoutes}. */
 	private final Map<ListenerRef, Integer> attachedRoutes = new HashMap<>();
 
 	private final List<RankedEntry> entries = new ArrayList<>();
 
-	HttpRoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, List<Namespace> namespaces,
-			RuleCompiler compiler) {
+	RoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, List<Namespace> namespaces) {
 		this.settings = settings;
-		this.compiler = compiler;
 		gateways.forEach(g -> this.gateways.put(key(g.namespace(), g.name()), g));
 		namespaces.forEach(n -> namespaceLabels.put(n.getMetadata().getName(),
 				n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
@@ -58,11 +52,12 @@ final class HttpRoutePhase {
 	 * Returns the route's parent statuses for the Gateways we own (empty: the route is not ours). A route that cannot
 	 * be translated at all is rejected on its own; its entries and attachments are kept only on success.
 	 */
-	List<RouteParentStatus> translate(HTTPRoute route) {
+	List<RouteParentStatus> translate(RouteSource source) {
+		HasMetadata route = source.object();
 		List<RankedEntry> emitted = new ArrayList<>();
 		List<ListenerRef> attached = new ArrayList<>();
 		try {
-			List<RouteParentStatus> parents = translate(route, emitted, attached);
+			List<RouteParentStatus> parents = translate(source, emitted, attached);
 			entries.addAll(emitted);
 			attached.forEach(l -> attachedRoutes.merge(l, 1, Integer::sum));
 			return parents;
@@ -70,19 +65,17 @@ final class HttpRoutePhase {
 		catch (RuntimeException ex) {
 			long generation = generation(route);
 			String message = "Route is invalid: " + ex.getClass().getSimpleName();
-			return ourParents(route).stream()
+			return ourParents(source).stream()
 				.map(ref -> new RouteParentStatus(ref, settings.controllerName(), List.of(
 						Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, message, generation))))
 				.toList();
 		}
 	}
 
-	private List<ParentRef> ourParents(HTTPRoute route) {
+	private List<ParentRef> ourParents(RouteSource source) {
+		HasMetadata route = source.object();
 		List<ParentRef> parents = new ArrayList<>();
-		if (route.getSpec() == null) {
-			return parents;
-		}
-		for (ParentReference parentRef : list(route.getSpec().getParentRefs())) {
+		for (ParentReference parentRef : source.parentRefs()) {
 			String group = orDefault(parentRef.getGroup(), GatewayPhase.GATEWAY_GROUP);
 			String kind = orDefault(parentRef.getKind(), "Gateway");
 			if (group.equals(GatewayPhase.GATEWAY_GROUP) && kind.equals("Gateway") && parentRef.getName() != null
@@ -96,14 +89,12 @@ final class HttpRoutePhase {
 		return parents;
 	}
 
-	private List<RouteParentStatus> translate(HTTPRoute route, List<RankedEntry> emitted, List<ListenerRef> attached) {
+	private List<RouteParentStatus> translate(RouteSource source, List<RankedEntry> emitted,
+			List<ListenerRef> attached) {
+		HasMetadata route = source.object();
 		String namespace = route.getMetadata().getNamespace();
 		long generation = generation(route);
-		List<HTTPRouteRule> specRules = route.getSpec() == null ? List.of() : list(route.getSpec().getRules());
-		List<CompiledRule> rules = new ArrayList<>();
-		for (int i = 0; i < specRules.size(); i++) {
-			rules.add(compiler.compile(namespace, i, specRules.get(i)));
-		}
+		List<CompiledRule> rules = source.compileRules();
 		String unsupported = rules.stream().map(CompiledRule::unsupported).filter(Objects::nonNull).findFirst()
 			.orElse(null);
 		BackendResolver.Resolution backendProblem = rules.stream().map(CompiledRule::backendProblem)
@@ -113,22 +104,22 @@ final class HttpRoutePhase {
 						generation)
 				: Condition.of(Reasons.RESOLVED_REFS, false, backendProblem.reason(), backendProblem.message(),
 						generation);
-		List<String> hostnames = route.getSpec() == null ? List.of() : list(route.getSpec().getHostnames());
+		List<String> hostnames = source.hostnames();
 
 		List<RouteParentStatus> parents = new ArrayList<>();
-		for (ParentRef ref : ourParents(route)) {
+		for (ParentRef ref : ourParents(source)) {
 			GatewayModel gateway = gateways.get(key(orDefault(ref.namespace(), namespace), ref.name()));
-			Condition accepted = attach(route, generation, ref, gateway, hostnames, rules, unsupported, emitted,
+			Condition accepted = attach(source, generation, ref, gateway, hostnames, rules, unsupported, emitted,
 					attached);
 			parents.add(new RouteParentStatus(ref, settings.controllerName(), List.of(accepted, resolvedRefs)));
 		}
 		return parents;
 	}
 
-	private Condition attach(HTTPRoute route, long generation, ParentRef parentRef, GatewayModel gateway,
+	private Condition attach(RouteSource source, long generation, ParentRef parentRef, GatewayModel gateway,
 			List<String> hostnames, List<CompiledRule> rules, String unsupported, List<RankedEntry> emitted,
 			List<ListenerRef> attached) {
-		String namespace = route.getMetadata().getNamespace();
+		String namespace = source.object().getMetadata().getNamespace();
 		List<ListenerModel> candidates = gateway.listeners().stream()
 			.filter(l -> parentRef.sectionName() == null || parentRef.sectionName().equals(l.ref().listenerName()))
 			.filter(l -> parentRef.port() == null || parentRef.port() == l.port())
@@ -140,7 +131,7 @@ final class HttpRoutePhase {
 					generation);
 		}
 		List<ListenerModel> allowed = candidates.stream()
-			.filter(l -> l.serving() && l.allowsKind(KIND) && allowsNamespace(l, gateway, namespace))
+			.filter(l -> l.serving() && l.allowsKind(source.kind()) && allowsNamespace(l, gateway, namespace))
 			.toList();
 		if (allowed.isEmpty()) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS,
@@ -163,23 +154,23 @@ final class HttpRoutePhase {
 		if (unsupported != null) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
 		}
-		served.forEach((listener, effective) -> emit(route, listener.ref(), effective, rules, emitted));
+		served.forEach((listener, effective) -> emit(source, listener.ref(), effective, rules, emitted));
 		return Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Route is accepted", generation);
 	}
 
-	private static void emit(HTTPRoute route, ListenerRef listener, List<String> hostnames, List<CompiledRule> rules,
-			List<RankedEntry> emitted) {
+	private static void emit(RouteSource source, ListenerRef listener, List<String> hostnames,
+			List<CompiledRule> rules, List<RankedEntry> emitted) {
+		HasMetadata route = source.object();
 		String routeKey = key(route);
-		String source = "httproute/" + routeKey;
+		String id = source.kind().toLowerCase(Locale.ROOT) + "/" + routeKey;
 		String created = Objects.toString(route.getMetadata().getCreationTimestamp(), "");
 		for (String hostname : hostnames) {
 			for (CompiledRule rule : rules) {
 				for (int m = 0; m < rule.matches().size(); m++) {
 					RouteMatch match = rule.matches().get(m);
-					String id = source + "/rule/" + rule.index() + "/match/" + m + "/listener/" + listener
-							+ (hostname == null ? "" : "/host/" + hostname);
-					RouteEntry entry = new RouteEntry(id, source, listener, hostname, match, rule.filters(),
-							rule.action());
+					RouteEntry entry = new RouteEntry(id + "/rule/" + rule.index() + "/match/" + m + "/listener/"
+							+ listener + (hostname == null ? "" : "/host/" + hostname), id, listener, hostname, match,
+							rule.filters(), rule.action());
 					emitted.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
 				}
 			}
