@@ -27,8 +27,8 @@ import java.util.UUID;
 class KubernetesProviderConfiguration {
 
 	@Bean
-	KubernetesResourceSource resourceSource(ObjectProvider<KubernetesClient> client) {
-		return new KubernetesResourceSource(client(client));
+	KubernetesResourceSource resourceSource(ObjectProvider<KubernetesClient> client, Clock clock) {
+		return new KubernetesResourceSource(client(client), clock);
 	}
 
 	@Bean

@@ -3,11 +3,18 @@ package dev.springway.proxy;
 import dev.springway.routetable.ListenerSpec;
 import dev.springway.translate.Hostnames;
 import org.springframework.core.Ordered;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * Runs before route lookup: records the request's listener and normalised host in exchange attributes, so route
@@ -31,11 +38,44 @@ public final class ListenerSelectionFilter implements WebFilter, Ordered {
 		if (host != null) {
 			exchange.getAttributes().put(HOST_ATTR, host);
 		}
-		ListenerSpec listener = index.select(exchange.getRequest().getLocalAddress(), host);
-		if (listener != null) {
-			exchange.getAttributes().put(LISTENER_ATTR, listener.ref());
+		ListenerIndex current = index;
+		ListenerSpec listener = current.select(exchange.getRequest().getLocalAddress(), host);
+		if (listener == null) {
+			return chain.filter(exchange);
 		}
+		if (listener.isTls() && isMisdirected(current, exchange, listener)) {
+			exchange.getResponse().setStatusCode(HttpStatus.MISDIRECTED_REQUEST);
+			return exchange.getResponse().setComplete();
+		}
+		exchange.getAttributes().put(LISTENER_ATTR, listener.ref());
 		return chain.filter(exchange);
+	}
+
+	/** The TLS handshake chose a listener's certificate by SNI; a Host of another listener is misdirected (421). */
+	private static boolean isMisdirected(ListenerIndex index, ServerWebExchange exchange, ListenerSpec byHost) {
+		String serverName = serverName(exchange.getRequest());
+		if (serverName == null) {
+			return false;
+		}
+		ListenerSpec bySni = index.select(exchange.getRequest().getLocalAddress(), serverName);
+		return bySni != null && !bySni.ref().equals(byHost.ref());
+	}
+
+	/** The SNI name of the request's TLS connection (for HTTP/2, of the stream's parent connection). */
+	private static String serverName(ServerHttpRequest request) {
+		while (request instanceof ServerHttpRequestDecorator decorator) {
+			request = decorator.getDelegate();
+		}
+		if (!(request instanceof AbstractServerHttpRequest nativeAware)
+				|| !(nativeAware.getNativeRequest() instanceof Connection connection)) {
+			return null;
+		}
+		Channel channel = connection.channel();
+		SslHandler ssl = channel.pipeline().get(SslHandler.class);
+		if (ssl == null && channel.parent() != null) {
+			ssl = channel.parent().pipeline().get(SslHandler.class);
+		}
+		return ssl == null ? null : SniKeyManager.requestedServerName(ssl.engine().getSession());
 	}
 
 	@Override

@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,55 +31,90 @@ public final class ListenerServers implements AutoCloseable {
 
 	private final ReactorHttpHandlerAdapter handler;
 
-	private final Map<SocketKey, DisposableServer> servers = new HashMap<>();
+	/** A bound socket; {@code keys} is null for cleartext and picks the certificate per handshake for TLS. */
+	private record Bound(DisposableServer server, SniKeyManager keys) {
+
+		boolean tls() {
+			return keys != null;
+		}
+	}
+
+	private final Map<SocketKey, Bound> servers = new HashMap<>();
 
 	public ListenerServers(HttpHandler httpHandler) {
 		this.handler = new ReactorHttpHandlerAdapter(httpHandler);
 	}
 
-	/** Binds the listeners' sockets and closes the others; returns the listeners whose socket could not be bound. */
+	/**
+	 * Binds the listeners' sockets, updates the certificates of TLS sockets in place, and closes the others; returns
+	 * the listeners whose socket could not be bound (busy, or wanted for cleartext and TLS at once).
+	 */
 	public synchronized Set<ListenerRef> apply(List<ListenerSpec> listeners) {
-		Map<SocketKey, Set<ListenerRef>> wanted = new LinkedHashMap<>();
+		Map<SocketKey, List<ListenerSpec>> wanted = new LinkedHashMap<>();
 		for (ListenerSpec listener : listeners) {
-			listener.sockets().forEach(s -> wanted.computeIfAbsent(s, k -> new HashSet<>()).add(listener.ref()));
+			listener.sockets().forEach(s -> wanted.computeIfAbsent(s, k -> new ArrayList<>()).add(listener));
 		}
-		servers.keySet().removeIf(socket -> {
-			if (wanted.containsKey(socket)) {
+		Set<ListenerRef> unavailable = new HashSet<>();
+		wanted.entrySet().removeIf(socket -> {
+			long tls = socket.getValue().stream().filter(ListenerSpec::isTls).count();
+			if (tls == 0 || tls == socket.getValue().size()) {
 				return false;
 			}
-			log.info("Closing listener socket {}", socket);
-			servers.get(socket).disposeNow(Duration.ofSeconds(5));
+			log.error("Socket {} is wanted for both HTTP and HTTPS: {}", socket.getKey(), refs(socket.getValue()));
+			unavailable.addAll(refs(socket.getValue()));
 			return true;
 		});
-		Set<ListenerRef> unavailable = new HashSet<>();
-		wanted.forEach((socket, refs) -> {
-			if (servers.containsKey(socket)) {
+		servers.entrySet().removeIf(bound -> {
+			List<ListenerSpec> on = wanted.get(bound.getKey());
+			if (on != null && on.get(0).isTls() == bound.getValue().tls()) {
+				return false;
+			}
+			log.info("Closing listener socket {}", bound.getKey());
+			bound.getValue().server().disposeNow(Duration.ofSeconds(5));
+			return true;
+		});
+		wanted.forEach((socket, on) -> {
+			Bound bound = servers.get(socket);
+			if (bound != null) {
+				if (bound.tls()) {
+					bound.keys().update(on);
+				}
 				return;
 			}
 			try {
-				servers.put(socket, bind(socket));
-				log.info("Listening on {} for {}", socket, refs);
+				servers.put(socket, bind(socket, on));
+				log.info("Listening on {} for {}", socket, refs(on));
 			}
 			catch (RuntimeException ex) {
-				log.error("Cannot bind {} for {}: {}", socket, refs, ex.getMessage());
-				unavailable.addAll(refs);
+				log.error("Cannot bind {} for {}: {}", socket, refs(on), ex.getMessage());
+				unavailable.addAll(refs(on));
 			}
 		});
 		return unavailable;
 	}
 
-	private DisposableServer bind(SocketKey socket) {
-		return HttpServer.create()
-			.host(socket.address())
-			.port(socket.port())
-			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
-			.handle(handler)
-			.bindNow(Duration.ofSeconds(10));
+	/** Cleartext sockets speak HTTP/1.1 and h2c with prior knowledge; TLS sockets offer h2 and http/1.1 by ALPN. */
+	private Bound bind(SocketKey socket, List<ListenerSpec> listeners) {
+		HttpServer server = HttpServer.create().host(socket.address()).port(socket.port()).handle(handler);
+		if (!listeners.get(0).isTls()) {
+			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
+					null);
+		}
+		SniKeyManager keys = new SniKeyManager(listeners);
+		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
+			.secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(keys)))
+			.bindNow(Duration.ofSeconds(10)), keys);
+	}
+
+	private static Set<ListenerRef> refs(List<ListenerSpec> listeners) {
+		Set<ListenerRef> refs = new HashSet<>();
+		listeners.forEach(l -> refs.add(l.ref()));
+		return refs;
 	}
 
 	@Override
 	public synchronized void close() {
-		servers.values().forEach(server -> server.disposeNow(Duration.ofSeconds(5)));
+		servers.values().forEach(bound -> bound.server().disposeNow(Duration.ofSeconds(5)));
 		servers.clear();
 	}
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,11 +20,11 @@ import java.util.Objects;
 /**
  * Every object the translator reads, copied once per reconcile. Lists are sorted by creationTimestamp, then
  * namespace/name (the spec's tie-breakers), so translation is deterministic. Nobody mutates the objects after the
- * snapshot is taken.
+ * snapshot is taken. {@code takenAt} may be null (no certificate validity check).
  */
 public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
-		List<EndpointSlice> endpointSlices, List<Secret> secrets) {
+		List<EndpointSlice> endpointSlices, List<Secret> secrets, Instant takenAt) {
 
 	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
 		.comparing((HasMetadata o) -> Objects.toString(o.getMetadata().getCreationTimestamp(), ""))
@@ -34,10 +35,15 @@ public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> 
 
 	/** Sorts objects into the snapshot by type; kinds the translator does not read are dropped. */
 	public static ResourceSnapshot of(List<? extends HasMetadata> objects) {
+		return of(objects, null);
+	}
+
+	/** As {@link #of(List)}, taken at {@code takenAt}: certificates are checked for validity at that time. */
+	public static ResourceSnapshot of(List<? extends HasMetadata> objects, Instant takenAt) {
 		return new ResourceSnapshot(select(objects, GatewayClass.class), select(objects, Gateway.class),
 				select(objects, HTTPRoute.class), select(objects, GRPCRoute.class), select(objects, ReferenceGrant.class),
 				select(objects, Namespace.class), select(objects, Service.class),
-				select(objects, EndpointSlice.class), select(objects, Secret.class));
+				select(objects, EndpointSlice.class), select(objects, Secret.class), takenAt);
 	}
 
 	private static <T extends HasMetadata> List<T> select(List<? extends HasMetadata> objects, Class<T> type) {

@@ -16,6 +16,7 @@ public final class Reasons {
 	public static final String UNSUPPORTED_PROTOCOL = "UnsupportedProtocol";
 	public static final String PORT_UNAVAILABLE = "PortUnavailable";
 	public static final String INVALID_ROUTE_KINDS = "InvalidRouteKinds";
+	public static final String INVALID_CERTIFICATE_REF = "InvalidCertificateRef";
 	public static final String NO_CONFLICTS = "NoConflicts";
 	public static final String HOSTNAME_CONFLICT = "HostnameConflict";
 	public static final String PROTOCOL_CONFLICT = "ProtocolConflict";

@@ -32,7 +32,8 @@ final class GatewayPhase {
 	static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
 	/** Route kinds a listener of each protocol can carry; protocols not listed are not supported yet. */
-	private static final Map<String, List<String>> KINDS_BY_PROTOCOL = Map.of("HTTP", List.of("HTTPRoute", "GRPCRoute"));
+	private static final Map<String, List<String>> KINDS_BY_PROTOCOL = Map.of("HTTP", List.of("HTTPRoute", "GRPCRoute"), "HTTPS",
+			List.of("HTTPRoute", "GRPCRoute"));
 
 	private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
@@ -43,9 +44,12 @@ final class GatewayPhase {
 
 	private final List<Service> services;
 
-	GatewayPhase(TranslatorSettings settings, List<Service> services) {
+	private final ListenerCertificates certificates;
+
+	GatewayPhase(TranslatorSettings settings, List<Service> services, ListenerCertificates certificates) {
 		this.settings = settings;
 		this.services = services;
+		this.certificates = certificates;
 	}
 
 	List<GatewayModel> translate(List<Gateway> gateways, Set<String> ourClasses) {
@@ -158,6 +162,8 @@ final class GatewayPhase {
 		}
 
 		String conflict = conflict(listener, siblings);
+		ListenerCertificates.Result tls = protocol.equals("HTTPS") ? tls(gateway, listener)
+				: new ListenerCertificates.Result(List.of(), null, null);
 		List<Condition> conditions = new ArrayList<>();
 		String hostname = listener.getHostname() == null || listener.getHostname().isEmpty() ? null
 				: listener.getHostname().toLowerCase(Locale.ROOT);
@@ -168,14 +174,19 @@ final class GatewayPhase {
 		conditions.add(conflict == null
 				? Condition.of(Reasons.CONFLICTED, false, Reasons.NO_CONFLICTS, "No conflicts", generation)
 				: Condition.of(Reasons.CONFLICTED, true, conflict, conflictMessage(conflict, listener), generation));
-		conditions.add(kindsValid
-				? Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS, "All references are resolved",
-						generation)
-				: Condition.of(Reasons.RESOLVED_REFS, false, Reasons.INVALID_ROUTE_KINDS,
-						"Some route kinds are not supported on protocol " + protocol + ": "
-								+ requested.stream().map(RouteGroupKind::getKind).collect(Collectors.joining(", ")),
-						generation));
-		boolean serving = gatewayValid && protocolSupported && conflict == null;
+		if (tls.reason() != null) {
+			conditions.add(Condition.of(Reasons.RESOLVED_REFS, false, tls.reason(), tls.message(), generation));
+		}
+		else {
+			conditions.add(kindsValid
+					? Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS, "All references are resolved",
+							generation)
+					: Condition.of(Reasons.RESOLVED_REFS, false, Reasons.INVALID_ROUTE_KINDS,
+							"Some route kinds are not supported on protocol " + protocol + ": "
+									+ requested.stream().map(RouteGroupKind::getKind).collect(Collectors.joining(", ")),
+							generation));
+		}
+		boolean serving = gatewayValid && protocolSupported && conflict == null && tls.reason() == null;
 		conditions.add(serving
 				? Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Listener is programmed", generation)
 				: Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, "Listener is not valid", generation));
@@ -185,7 +196,16 @@ final class GatewayPhase {
 			.map(address -> new SocketKey(address, listener.getPort()))
 			.toList();
 		return new ListenerModel(ref, listener, hostname, sockets, List.copyOf(supportedKinds), serving,
-				List.copyOf(conditions));
+				List.copyOf(conditions), tls.certificates());
+	}
+
+	/** Only TLS termination: passthrough belongs to TLS listeners and TLSRoute. */
+	private ListenerCertificates.Result tls(Gateway gateway, Listener listener) {
+		if (listener.getTls() != null && "Passthrough".equals(listener.getTls().getMode())) {
+			return new ListenerCertificates.Result(List.of(), Reasons.INVALID_CERTIFICATE_REF,
+					"TLS mode Passthrough is not supported on HTTPS listeners");
+		}
+		return certificates.resolve(gateway, listener.getTls());
 	}
 
 	/** The load balancer ingress of the Gateway's Service, else its cluster IP; empty while it has none. */

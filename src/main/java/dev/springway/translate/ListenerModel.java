@@ -2,6 +2,7 @@ package dev.springway.translate;
 
 import dev.springway.routetable.ListenerRef;
 import dev.springway.routetable.SocketKey;
+import dev.springway.routetable.TlsCertificate;
 import dev.springway.status.Condition;
 import dev.springway.status.ResourceStatus.GroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -13,7 +14,8 @@ import java.util.List;
  * protocol, conflict, invalid Gateway); its conditions are final except for port binding.
  */
 record ListenerModel(ListenerRef ref, Listener listener, String hostname, List<SocketKey> sockets,
-		List<GroupKind> supportedKinds, boolean serving, List<Condition> conditions) {
+		List<GroupKind> supportedKinds, boolean serving, List<Condition> conditions,
+		List<TlsCertificate> certificates) {
 
 	int port() {
 		return listener.getPort();

@@ -16,10 +16,13 @@ import dev.springway.status.ResourceStatus.SupportedFeature;
 import dev.springway.status.StatusReport;
 import dev.springway.status.SupportedFeatures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -55,10 +58,13 @@ public final class Translator {
 			}
 		}
 
-		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services()).translate(snapshot.gateways(),
-				ourClasses);
-
 		ReferenceGrants grants = new ReferenceGrants(snapshot.referenceGrants());
+		Map<String, Secret> secrets = new HashMap<>();
+		snapshot.secrets().forEach(secret -> secrets.put(Objects2.key(secret), secret));
+		ListenerCertificates certificates = new ListenerCertificates(secrets, grants, snapshot.takenAt());
+		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates)
+			.translate(snapshot.gateways(), ourClasses);
+
 		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants);
 		RoutePhase routes = new RoutePhase(settings, gateways, snapshot.namespaces());
 		RuleCompiler httpRules = new RuleCompiler(backends);
@@ -82,7 +88,7 @@ public final class Translator {
 						routes.attachedRoutes().getOrDefault(listener.ref(), 0), listener.conditions()));
 				if (listener.serving()) {
 					listeners.add(new ListenerSpec(listener.ref(), listener.listener().getProtocol(),
-							listener.sockets(), listener.hostname()));
+							listener.sockets(), listener.hostname(), listener.certificates()));
 				}
 			}
 			statuses.add(status(gateway.gateway(),

@@ -23,7 +23,7 @@ class KubernetesResourceSourceTest {
 	@Test
 	void ownStatusWritesAndAnnotationsCauseNoChangeButSpecEditsDo() {
 		try (MockApiServer api = MockApiServer.start(0); NamespacedKubernetesClient client = api.client();
-				KubernetesResourceSource source = new KubernetesResourceSource(client)) {
+				KubernetesResourceSource source = new KubernetesResourceSource(client, java.time.Clock.systemUTC())) {
 			Cluster cluster = new Cluster(client);
 			cluster.apply(route("r", "gw", "a.example.com", "/", "svc"));
 			AtomicInteger changes = new AtomicInteger();
@@ -66,7 +66,7 @@ class KubernetesResourceSourceTest {
 				.addNewTo().withGroup("").withKind("Service").endTo()
 				.build());
 			client.resource(grant).create();
-			try (KubernetesResourceSource source = new KubernetesResourceSource(client)) {
+			try (KubernetesResourceSource source = new KubernetesResourceSource(client, java.time.Clock.systemUTC())) {
 				source.start(() -> {
 				});
 				await().atMost(Duration.ofSeconds(10)).until(source::isReady);

@@ -11,6 +11,7 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GoldenTranslationTest {
 
 	static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+	/** The time golden snapshots are taken at, for certificate validity. */
+	static final Instant TAKEN_AT = Instant.parse("2026-06-01T00:00:00Z");
 
 	private static final YAMLMapper YAML = YAMLMapper.builder()
 		.disable(YAMLWriteFeature.WRITE_DOC_START_MARKER, YAMLWriteFeature.USE_NATIVE_TYPE_ID)
@@ -46,7 +50,7 @@ class GoldenTranslationTest {
 		TranslatorSettings.AddressSource addresses = name.endsWith("-in-cluster")
 				? TranslatorSettings.AddressSource.SERVICES : TranslatorSettings.AddressSource.LISTENERS;
 		return new Translator(new TranslatorSettings(TranslatorSettings.DEFAULT_CONTROLLER_NAME, "127.0.0.1", addresses))
-			.translate(ResourceSnapshot.of(input.objects()));
+			.translate(ResourceSnapshot.of(input.objects(), TAKEN_AT));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -115,7 +115,7 @@ public final class FileResourceSource implements ResourceSource {
 			}
 		});
 		tracked.keySet().retainAll(seen);
-		return new State(ResourceSnapshot.of(objects), List.copyOf(problems));
+		return new State(ResourceSnapshot.of(objects, clock.instant()), List.copyOf(problems));
 	}
 
 	private ParsedFile parse(Path path, Stamp stamp) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +46,11 @@ public final class KubernetesResourceSource implements ResourceSource {
 	/** Converts what an informer caches into the types the snapshot holds (v1beta1 ReferenceGrants into v1). */
 	private final Map<String, Function<HasMetadata, HasMetadata>> conversions = new LinkedHashMap<>();
 
-	public KubernetesResourceSource(KubernetesClient client) {
+	private final Clock clock;
+
+	public KubernetesResourceSource(KubernetesClient client, Clock clock) {
 		this.client = client;
+		this.clock = clock;
 	}
 
 	/** One informer's state, for the health indicator. */
@@ -134,7 +138,7 @@ public final class KubernetesResourceSource implements ResourceSource {
 			Function<HasMetadata, HasMetadata> conversion = conversions.getOrDefault(kind, Function.identity());
 			informer.getStore().list().forEach(o -> objects.add(conversion.apply(o)));
 		});
-		return new State(ResourceSnapshot.of(objects), List.of());
+		return new State(ResourceSnapshot.of(objects, clock.instant()), List.of());
 	}
 
 	public Map<String, InformerState> informerStates() {
