@@ -8,9 +8,11 @@ import java.util.List;
  */
 public final class SupportedFeatures {
 
-	public static final List<String> NAMES = List.of("Gateway", "HTTPRoute", "HTTPRouteMethodMatching",
-			"HTTPRoutePathRedirect", "HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching",
-			"HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
+	public static final List<String> NAMES = List.of("GRPCRoute", "Gateway",
+			"GatewayHTTPSListenerDetectMisdirectedRequests", "HTTPRoute", "HTTPRouteBackendProtocolH2C",
+			"HTTPRouteBackendProtocolWebSocket", "HTTPRouteMethodMatching", "HTTPRoutePathRedirect",
+			"HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteResponseHeaderModification",
+			"HTTPRouteSchemeRedirect", "ReferenceGrant");
 
 	private SupportedFeatures() {
 	}

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * A real HTTP backend that answers every request with JSON describing it, in the shape of the Gateway API
  * conformance echo server: {@code path} (with query), {@code host}, {@code method}, {@code proto}, {@code headers},
- * {@code namespace}, {@code pod}. Demo and test code only; it is not part of the gateway.
+ * {@code namespace}, {@code pod}; WebSocket upgrades get every text message back prefixed with the pod name. Demo
+ * and test code only; it is not part of the gateway.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -36,6 +37,9 @@ public final class EchoBackend implements AutoCloseable {
 			.port(port)
 			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
 			.handle((request, response) -> {
+				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
+					return response.sendWebsocket((in, out) -> out.sendString(in.receive().asString().map(m -> pod + ":" + m)));
+				}
 				byte[] body = JSON.writeValueAsBytes(describe(request));
 				return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body));
 			})

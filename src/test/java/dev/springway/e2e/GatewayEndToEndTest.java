@@ -9,6 +9,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +104,39 @@ class GatewayEndToEndTest {
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.pod()).isEqualTo("app-a");
 		assertThat(response.json().get("path").asString()).isEqualTo("/h2c");
+	}
+
+	@Test
+	void webSocketsAreProxied() {
+		List<String> replies = HttpClient.create()
+			.headers(h -> h.set("Host", "a.example.com"))
+			.websocket()
+			.uri("ws://127.0.0.2:" + port + "/ws")
+			.handle((in, out) -> out.sendString(Flux.just("one", "two"))
+				.then()
+				.thenMany(in.receive().asString().take(2)))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(replies).containsExactly("app-a:one", "app-a:two");
+	}
+
+	@Test
+	void servicePortsWithTheH2cAppProtocolAreSpokenToOverH2c() throws IOException {
+		Path file = folder.resolve("h2c.yaml");
+		Files.writeString(file, Manifests.service("app-h2c", appA.port()).replace("ports: [{name: http, port: 8080}]",
+				"ports: [{name: http, port: 8080, appProtocol: kubernetes.io/h2c}]")
+				+ Manifests.route("h2c", "gw-a", "h2c.example.com", "/", "app-h2c"));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "h2c.example.com", "/").status() == 200);
+			assertThat(TestHttp.get("127.0.0.2", port, "h2c.example.com", "/").json().get("proto").asString())
+				.isEqualTo("HTTP/2.0");
+			assertThat(TestHttp.get("127.0.0.2", port, "a.example.com", "/").json().get("proto").asString())
+				.isEqualTo("HTTP/1.1");
+		}
+		finally {
+			Files.delete(file);
+		}
 	}
 
 	@Test
