@@ -1,5 +1,6 @@
 package dev.springway.proxy;
 
+import dev.springway.routetable.RouteAction.BackendTls;
 import dev.springway.routetable.RouteAction.Protocol;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
@@ -10,11 +11,15 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
+import javax.net.ssl.SNIHostName;
 import java.net.ConnectException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Spring Cloud Gateway's Netty routing with a second client: backends marked h2c (GRPCRoute backends, Service ports
@@ -26,6 +31,9 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 
 	/** Exchange attribute: the {@link Protocol} of the chosen backend. */
 	public static final String PROTOCOL_ATTR = "springway.backend.protocol";
+
+	/** Exchange attribute: the {@link BackendTls} of the chosen backend, if it is reached over TLS. */
+	public static final String TLS_ATTR = "springway.backend.tls";
 
 	private final HttpClient http;
 
@@ -39,13 +47,28 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 		this.h2c = httpClient.protocol(HttpProtocol.H2C);
 	}
 
+	/** One client per BackendTLSPolicy configuration, built on first use. */
+	private final Map<BackendTls, HttpClient> tlsClients = new ConcurrentHashMap<>();
+
 	@Override
 	protected HttpClient getHttpClient(Route route, ServerWebExchange exchange) {
 		HttpClient client = super.getHttpClient(route, exchange);
+		BackendTls tls = exchange.getAttribute(TLS_ATTR);
+		if (tls != null) {
+			return tlsClients.computeIfAbsent(tls, t -> secure(http, t));
+		}
 		if (exchange.getAttribute(PROTOCOL_ATTR) != Protocol.H2C) {
 			return client;
 		}
 		return client == http ? h2c : client.protocol(HttpProtocol.H2C);
+	}
+
+	/** TLS with the policy's hostname as SNI, trusting its CAs and checking its hostname or SANs. */
+	private static HttpClient secure(HttpClient client, BackendTls tls) {
+		BackendTrustManager trust = new BackendTrustManager(tls);
+		return client.protocol(HttpProtocol.HTTP11)
+			.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(b -> b.trustManager(trust)))
+				.serverNames(new SNIHostName(tls.hostname())));
 	}
 
 	@Override

@@ -70,10 +70,17 @@ final class ForwardFilter implements GatewayFilter {
 			.get(Math.floorMod(cursors[chosen].getAndIncrement(), service.endpoints().size()));
 		URI url = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
 		String host = endpoint.address().contains(":") ? "[" + endpoint.address() + "]" : endpoint.address();
-		URI target = UriComponentsBuilder.fromUri(url).scheme("http").host(host).port(endpoint.port()).build(true)
+		URI target = UriComponentsBuilder.fromUri(url)
+			.scheme(service.tls() == null ? "http" : "https")
+			.host(host)
+			.port(endpoint.port())
+			.build(true)
 			.toUri();
 		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target);
 		exchange.getAttributes().put(BackendRoutingFilter.PROTOCOL_ATTR, service.protocol());
+		if (service.tls() != null) {
+			exchange.getAttributes().put(BackendRoutingFilter.TLS_ATTR, service.tls());
+		}
 		// Gateway API forwards Host unmodified.
 		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 		return chain.filter(exchange);

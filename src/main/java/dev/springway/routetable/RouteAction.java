@@ -1,6 +1,9 @@
 package dev.springway.routetable;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.security.cert.X509Certificate;
 
 import java.util.List;
 
@@ -23,8 +26,16 @@ public sealed interface RouteAction {
 	}
 
 	/** A Service port with its ready endpoints (empty: 503), spoken to over HTTP/1.1 or prior-knowledge h2c. */
-	record ServiceBackend(String namespace, String name, int port, Protocol protocol, List<Endpoint> endpoints)
-			implements Backend {
+	record ServiceBackend(String namespace, String name, int port, Protocol protocol, BackendTls tls,
+			List<Endpoint> endpoints) implements Backend {
+	}
+
+	/**
+	 * TLS toward a backend (a BackendTLSPolicy): SNI and identity {@code hostname}, trust in {@code trustedCas}
+	 * (empty: the system's), and, when given, a SAN of the certificate must be one of {@code subjectAltNames}.
+	 */
+	record BackendTls(String policy, String hostname, @JsonIgnore List<X509Certificate> trustedCas,
+			List<String> subjectAltNames) {
 	}
 
 	enum Protocol {

@@ -1,10 +1,12 @@
 package dev.springway.snapshot;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -30,6 +32,8 @@ public final class ManifestReader {
 			Map.entry("gateway.networking.k8s.io/Gateway", Gateway.class),
 			Map.entry("gateway.networking.k8s.io/HTTPRoute", HTTPRoute.class),
 			Map.entry("gateway.networking.k8s.io/GRPCRoute", GRPCRoute.class),
+			Map.entry("gateway.networking.k8s.io/BackendTLSPolicy", BackendTLSPolicy.class),
+			Map.entry("/ConfigMap", ConfigMap.class),
 			Map.entry("gateway.networking.k8s.io/ReferenceGrant", ReferenceGrant.class),
 			Map.entry("/Namespace", Namespace.class),
 			Map.entry("/Service", Service.class),

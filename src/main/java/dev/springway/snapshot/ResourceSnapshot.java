@@ -1,10 +1,12 @@
 package dev.springway.snapshot;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -23,8 +25,8 @@ import java.util.Objects;
  * snapshot is taken. {@code takenAt} may be null (no certificate validity check).
  */
 public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
-		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<Namespace> namespaces, List<Service> services,
-		List<EndpointSlice> endpointSlices, List<Secret> secrets, Instant takenAt) {
+		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<BackendTLSPolicy> backendTlsPolicies, List<Namespace> namespaces, List<Service> services,
+		List<EndpointSlice> endpointSlices, List<Secret> secrets, List<ConfigMap> configMaps, Instant takenAt) {
 
 	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
 		.comparing((HasMetadata o) -> Objects.toString(o.getMetadata().getCreationTimestamp(), ""))
@@ -42,8 +44,10 @@ public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> 
 	public static ResourceSnapshot of(List<? extends HasMetadata> objects, Instant takenAt) {
 		return new ResourceSnapshot(select(objects, GatewayClass.class), select(objects, Gateway.class),
 				select(objects, HTTPRoute.class), select(objects, GRPCRoute.class), select(objects, ReferenceGrant.class),
+				select(objects, BackendTLSPolicy.class),
 				select(objects, Namespace.class), select(objects, Service.class),
-				select(objects, EndpointSlice.class), select(objects, Secret.class), takenAt);
+				select(objects, EndpointSlice.class), select(objects, Secret.class), select(objects, ConfigMap.class),
+				takenAt);
 	}
 
 	private static <T extends HasMetadata> List<T> select(List<? extends HasMetadata> objects, Class<T> type) {

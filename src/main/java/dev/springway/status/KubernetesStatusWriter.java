@@ -2,6 +2,9 @@ package dev.springway.status;
 
 import dev.springway.snapshot.ResourceSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
@@ -9,6 +12,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -140,6 +145,8 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		work.snapshot().gatewayClasses().forEach(o -> cached.put(identity(o), o));
 		work.snapshot().gateways().forEach(o -> cached.put(identity(o), o));
 		work.snapshot().httpRoutes().forEach(o -> cached.put(identity(o), o));
+		work.snapshot().grpcRoutes().forEach(o -> cached.put(identity(o), o));
+		work.snapshot().backendTlsPolicies().forEach(o -> cached.put(identity(o), o));
 		Set<String> reported = new HashSet<>();
 		for (ObjectStatus desired : work.report().objects()) {
 			String namespace = desired.metadata().namespace();
@@ -154,6 +161,10 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 						current -> gateway(current, desired));
 				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, (HTTPRoute) known,
 						current -> route(current, desired));
+				case "GRPCRoute" -> write(GRPCRoute.class, namespace, name, (GRPCRoute) known,
+						current -> grpcRoute(current, desired));
+				case "BackendTLSPolicy" -> write(BackendTLSPolicy.class, namespace, name, (BackendTLSPolicy) known,
+						current -> policy(current, desired));
 				default -> true;
 			};
 		}
@@ -163,6 +174,20 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			String name = route.getMetadata().getName();
 			if (!reported.contains(identity(route)) && hasOurParents(route)) {
 				ok &= write(HTTPRoute.class, namespace, name, route, current -> route(current, null));
+			}
+		}
+		for (GRPCRoute route : work.snapshot().grpcRoutes()) {
+			if (!reported.contains(identity(route)) && route.getStatus() != null && route.getStatus().getParents()
+				.stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
+				ok &= write(GRPCRoute.class, route.getMetadata().getNamespace(), route.getMetadata().getName(), route,
+						current -> grpcRoute(current, null));
+			}
+		}
+		for (BackendTLSPolicy policy : work.snapshot().backendTlsPolicies()) {
+			if (!reported.contains(identity(policy)) && policy.getStatus() != null && policy.getStatus().getAncestors()
+				.stream().anyMatch(a -> controllerName.equals(a.getControllerName()))) {
+				ok &= write(BackendTLSPolicy.class, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+						policy, current -> policy(current, null));
 			}
 		}
 		return ok;
@@ -249,7 +274,66 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	/** Replaces our parents[] entries with the desired ones (none when {@code desired} is null). */
 	private HTTPRoute route(HTTPRoute current, ObjectStatus desired) {
 		HTTPRouteStatus old = current.getStatus();
-		List<RouteParentStatus> oldParents = old == null ? List.of() : old.getParents();
+		List<RouteParentStatus> parents = parents(old == null ? List.of() : old.getParents(), desired);
+		HTTPRouteStatus status = new HTTPRouteStatus();
+		status.setParents(parents);
+		if (old != null) {
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old) || (old == null && parents.isEmpty())) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	private GRPCRoute grpcRoute(GRPCRoute current, ObjectStatus desired) {
+		GRPCRouteStatus old = current.getStatus();
+		List<RouteParentStatus> parents = parents(old == null ? List.of() : old.getParents(), desired);
+		GRPCRouteStatus status = new GRPCRouteStatus();
+		status.setParents(parents);
+		if (old != null) {
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old) || (old == null && parents.isEmpty())) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	/** Replaces our ancestors[] entries with the desired ones (none when {@code desired} is null). */
+	private BackendTLSPolicy policy(BackendTLSPolicy current, ObjectStatus desired) {
+		PolicyStatus old = current.getStatus();
+		List<PolicyAncestorStatus> oldAncestors = old == null ? List.of() : old.getAncestors();
+		List<PolicyAncestorStatus> ancestors = new ArrayList<>();
+		oldAncestors.stream().filter(a -> !controllerName.equals(a.getControllerName())).forEach(ancestors::add);
+		if (desired != null) {
+			PolicyStatus ours = serialization.convertValue(desired.status(), PolicyStatus.class);
+			for (PolicyAncestorStatus ancestor : ours.getAncestors()) {
+				PolicyAncestorStatus before = oldAncestors.stream()
+					.filter(a -> controllerName.equals(a.getControllerName())
+							&& Objects.equals(a.getAncestorRef(), ancestor.getAncestorRef()))
+					.findFirst()
+					.orElse(null);
+				stamp(ancestor.getConditions(), before == null ? null : before.getConditions());
+				ancestors.add(ancestor);
+			}
+		}
+		PolicyStatus status = new PolicyStatus();
+		status.setAncestors(ancestors);
+		if (old != null) {
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old) || (old == null && ancestors.isEmpty())) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	/** Other controllers' parents stay; ours are replaced by the desired ones, keeping unflipped timestamps. */
+	private List<RouteParentStatus> parents(List<RouteParentStatus> oldParents, ObjectStatus desired) {
 		List<RouteParentStatus> parents = new ArrayList<>();
 		oldParents.stream().filter(p -> !controllerName.equals(p.getControllerName())).forEach(parents::add);
 		if (desired != null) {
@@ -264,16 +348,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				parents.add(parent);
 			}
 		}
-		HTTPRouteStatus status = new HTTPRouteStatus();
-		status.setParents(parents);
-		if (old != null) {
-			status.setAdditionalProperties(old.getAdditionalProperties());
-		}
-		if (status.equals(old) || (old == null && parents.isEmpty())) {
-			return null;
-		}
-		current.setStatus(status);
-		return current;
+		return parents;
 	}
 
 	private boolean hasOurParents(HTTPRoute route) {

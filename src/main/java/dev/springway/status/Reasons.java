@@ -28,6 +28,8 @@ public final class Reasons {
 	public static final String BACKEND_NOT_FOUND = "BackendNotFound";
 	public static final String REF_NOT_PERMITTED = "RefNotPermitted";
 	public static final String INVALID_KIND = "InvalidKind";
+	public static final String INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef";
+	public static final String NO_VALID_CA_CERTIFICATE = "NoValidCACertificate";
 
 	private Reasons() {
 	}

@@ -23,6 +23,13 @@ public sealed interface ResourceStatus {
 	record RouteStatus(List<RouteParentStatus> parents) implements ResourceStatus {
 	}
 
+	/** A policy's status: conditions per ancestor (the Gateways whose routes use its target). */
+	record PolicyStatus(List<PolicyAncestorStatus> ancestors) implements ResourceStatus {
+	}
+
+	record PolicyAncestorStatus(ParentRef ancestorRef, String controllerName, List<Condition> conditions) {
+	}
+
 	record Address(String type, String value) {
 	}
 

@@ -8,7 +8,8 @@ import java.util.List;
  */
 public final class SupportedFeatures {
 
-	public static final List<String> NAMES = List.of("GRPCRoute", "Gateway",
+	public static final List<String> NAMES = List.of("BackendTLSPolicy", "BackendTLSPolicySANValidation", "GRPCRoute",
+			"Gateway",
 			"GatewayHTTPSListenerDetectMisdirectedRequests", "HTTPRoute", "HTTPRouteBackendProtocolH2C",
 			"HTTPRouteBackendProtocolWebSocket", "HTTPRouteMethodMatching", "HTTPRoutePathRedirect",
 			"HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteResponseHeaderModification",

@@ -36,16 +36,23 @@ final class BackendResolver {
 
 	private final ReferenceGrants referenceGrants;
 
-	/** A resolved backend, or the ResolvedRefs reason and message explaining why it did not resolve. */
-	record Resolution(Backend backend, String reason, String message) {
+	/**
+	 * A resolved backend, or the ResolvedRefs reason and message explaining why it did not resolve; {@code policy}
+	 * names the BackendTLSPolicy that applies, if any.
+	 */
+	record Resolution(Backend backend, String reason, String message, String policy) {
 
 		boolean resolved() {
 			return reason == null;
 		}
 	}
 
-	BackendResolver(List<Service> services, List<EndpointSlice> slices, ReferenceGrants referenceGrants) {
+	private final BackendTlsPolicies tlsPolicies;
+
+	BackendResolver(List<Service> services, List<EndpointSlice> slices, ReferenceGrants referenceGrants,
+			BackendTlsPolicies tlsPolicies) {
 		this.referenceGrants = referenceGrants;
+		this.tlsPolicies = tlsPolicies;
 		services.forEach(s -> this.services.put(key(s), s));
 		for (EndpointSlice slice : slices) {
 			Map<String, String> labels = slice.getMetadata().getLabels();
@@ -97,16 +104,21 @@ final class BackendResolver {
 		Protocol protocol = routeKind.equals("GRPCRoute")
 				|| servicePort != null && H2C_APP_PROTOCOL.equals(servicePort.getAppProtocol()) ? Protocol.H2C
 						: Protocol.HTTP;
-		if ("ExternalName".equals(service.getSpec().getType())) {
-			return new Resolution(new ServiceBackend(namespace, name, port, protocol,
-					List.of(new Endpoint(service.getSpec().getExternalName(), port))), null, null);
-		}
-		if (servicePort == null) {
+		if (servicePort == null && !"ExternalName".equals(service.getSpec().getType())) {
 			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
 		}
-		return new Resolution(
-				new ServiceBackend(namespace, name, port, protocol, endpoints(namespace, name, servicePort)), null,
-				null);
+		BackendTlsPolicies.Applied tls = servicePort == null ? null : tlsPolicies.forPort(namespace, name, servicePort);
+		String policy = tls == null ? null : tls.policy();
+		if (tls != null && !tls.usable()) {
+			// Connections under an unusable policy must fail with a 5xx; the route's references still resolve.
+			return new Resolution(new InvalidBackend("BackendTLSPolicy " + policy + " is not usable"), null, null,
+					policy);
+		}
+		List<Endpoint> endpoints = "ExternalName".equals(service.getSpec().getType())
+				? List.of(new Endpoint(service.getSpec().getExternalName(), port))
+				: endpoints(namespace, name, servicePort);
+		return new Resolution(new ServiceBackend(namespace, name, port, protocol, tls == null ? null : tls.tls(),
+				endpoints), null, null, policy);
 	}
 
 	/** Ready endpoints of the slices' port named like the Service port (Kubernetes' own rule). */
@@ -135,6 +147,6 @@ final class BackendResolver {
 	}
 
 	private static Resolution invalid(String reason, String message) {
-		return new Resolution(new InvalidBackend(reason), reason, message);
+		return new Resolution(new InvalidBackend(reason), reason, message, null);
 	}
 }

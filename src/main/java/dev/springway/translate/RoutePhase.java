@@ -17,10 +17,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import static dev.springway.translate.Objects2.generation;
 import static dev.springway.translate.Objects2.key;
@@ -40,6 +42,9 @@ final class RoutePhase {
 	private final Map<ListenerRef, Integer> attachedRoutes = new HashMap<>();
 
 	private final List<RankedEntry> entries = new ArrayList<>();
+
+	/** BackendTLSPolicies by the Gateways whose accepted routes use their targets. */
+	private final Map<String, Set<ParentRef>> policyAncestors = new HashMap<>();
 
 	RoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, List<Namespace> namespaces) {
 		this.settings = settings;
@@ -155,6 +160,10 @@ final class RoutePhase {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
 		}
 		served.forEach((listener, effective) -> emit(source, listener.ref(), effective, rules, emitted));
+		ParentRef ancestor = new ParentRef(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.namespace(), gateway.name(),
+				null, null);
+		rules.forEach(rule -> rule.tlsPolicies()
+			.forEach(policy -> policyAncestors.computeIfAbsent(policy, p -> new HashSet<>()).add(ancestor)));
 		return Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Route is accepted", generation);
 	}
 
@@ -222,6 +231,10 @@ final class RoutePhase {
 	private static String describe(ParentRef ref) {
 		return ((ref.sectionName() == null ? "" : "sectionName " + ref.sectionName() + " ")
 				+ (ref.port() == null ? "" : "port " + ref.port())).strip();
+	}
+
+	Map<String, Set<ParentRef>> policyAncestors() {
+		return policyAncestors;
 	}
 
 	Map<ListenerRef, Integer> attachedRoutes() {

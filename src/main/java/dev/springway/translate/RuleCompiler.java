@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -49,7 +50,7 @@ final class RuleCompiler {
 
 	/** A compiled rule, or why it cannot be served ({@code unsupported}); {@code backendProblem} feeds ResolvedRefs. */
 	record CompiledRule(int index, List<RouteMatch> matches, List<RouteFilter> filters, RouteAction action,
-			String unsupported, BackendResolver.Resolution backendProblem) {
+			String unsupported, BackendResolver.Resolution backendProblem, Set<String> tlsPolicies) {
 	}
 
 	private final BackendResolver backends;
@@ -95,8 +96,12 @@ final class RuleCompiler {
 			String routeNamespace, List<BackendRef> refs, List<String> problems) {
 		BackendResolver.Resolution backendProblem = null;
 		List<WeightedBackend> weighted = new ArrayList<>();
+		Set<String> tlsPolicies = new TreeSet<>();
 		for (BackendRef ref : refs) {
 			BackendResolver.Resolution resolution = backends.resolve(routeKind, routeNamespace, ref);
+			if (resolution.policy() != null) {
+				tlsPolicies.add(resolution.policy());
+			}
 			if (!resolution.resolved() && backendProblem == null) {
 				backendProblem = resolution;
 			}
@@ -109,7 +114,7 @@ final class RuleCompiler {
 		RouteAction action = anyValid ? new Forward(List.copyOf(weighted)) : new DirectResponse(500);
 		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
 		return new CompiledRule(index, List.copyOf(matches), List.copyOf(filters), action, unsupported,
-				backendProblem);
+				backendProblem, Set.copyOf(tlsPolicies));
 	}
 
 	private static RouteMatch match(HTTPRouteMatch match, List<String> problems) {

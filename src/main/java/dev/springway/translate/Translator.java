@@ -65,7 +65,10 @@ public final class Translator {
 		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates)
 			.translate(snapshot.gateways(), ourClasses);
 
-		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants);
+		BackendTlsPolicies tlsPolicies = new BackendTlsPolicies(snapshot.backendTlsPolicies(), snapshot.configMaps(),
+				settings.controllerName());
+		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants,
+				tlsPolicies);
 		RoutePhase routes = new RoutePhase(settings, gateways, snapshot.namespaces());
 		RuleCompiler httpRules = new RuleCompiler(backends);
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
@@ -95,6 +98,7 @@ public final class Translator {
 					new GatewayStatus(gateway.addresses(), gateway.conditions(), List.copyOf(listenerStatuses))));
 		}
 		statuses.addAll(routeStatuses);
+		statuses.addAll(tlsPolicies.statuses(routes.policyAncestors()));
 
 		List<RouteEntry> entries = routes.entries().stream().sorted(Precedence.ORDER).map(RankedEntry::entry).toList();
 		return new TranslationResult(new RouteTable(List.copyOf(listeners), entries), new StatusReport(List.copyOf(statuses)));

@@ -2,11 +2,14 @@ package dev.springway.demo;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,12 +33,18 @@ public final class EchoBackend implements AutoCloseable {
 	private final String pod;
 
 	public EchoBackend(String address, int port, String namespace, String pod) {
+		this(address, port, namespace, pod, null, null);
+	}
+
+	/** With a key and certificate chain, the backend speaks HTTPS (HTTP/1.1) only. */
+	public EchoBackend(String address, int port, String namespace, String pod, PrivateKey key,
+			X509Certificate[] chain) {
 		this.namespace = namespace;
 		this.pod = pod;
-		this.server = HttpServer.create()
-			.host(address)
-			.port(port)
-			.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+		HttpServer server = HttpServer.create().host(address).port(port);
+		server = key == null ? server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+				: server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(key, chain)));
+		this.server = server
 			.handle((request, response) -> {
 				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
 					return response.sendWebsocket((in, out) -> out.sendString(in.receive().asString().map(m -> pod + ":" + m)));

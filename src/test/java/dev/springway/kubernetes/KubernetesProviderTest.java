@@ -3,7 +3,10 @@ package dev.springway.kubernetes;
 import dev.springway.demo.EchoBackend;
 import dev.springway.status.KubernetesStatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
@@ -269,6 +272,53 @@ class KubernetesProviderTest {
 		cluster.delete(shared.formatted("false", port));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> TestClient.statusOrRefused("127.0.0.10", port, "any.example.com", "/") == -1);
+	}
+
+	@Test
+	void policyAndGrpcRouteStatusIsWritten() {
+		cluster.apply(service("secured", backend.port()) + route("secured", "gw", "secured.example.com", "/", "secured")
+				+ """
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: BackendTLSPolicy
+						metadata:
+						  name: secured
+						  namespace: default
+						spec:
+						  targetRefs: [{group: "", kind: Service, name: secured}]
+						  validation:
+						    hostname: secured.example.com
+						    caCertificateRefs: [{group: "", kind: ConfigMap, name: missing-ca}]
+						---
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: GRPCRoute
+						metadata:
+						  name: grpc
+						  namespace: default
+						spec:
+						  parentRefs: [{name: gw}]
+						  rules:
+						  - backendRefs: [{name: app, port: 8080}]
+						""");
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			BackendTLSPolicy policy = client.resources(BackendTLSPolicy.class).inNamespace("default")
+				.withName("secured").get();
+			return policy.getStatus() != null && !policy.getStatus().getAncestors().isEmpty();
+		});
+		PolicyAncestorStatus ancestor = client.resources(BackendTLSPolicy.class).inNamespace("default")
+			.withName("secured").get().getStatus().getAncestors().get(0);
+		assertThat(ancestor.getControllerName()).isEqualTo(OURS);
+		assertThat(ancestor.getAncestorRef().getName()).isEqualTo("gw");
+		assertThat(condition(ancestor.getConditions(), "Accepted").getReason()).isEqualTo("NoValidCACertificate");
+		assertThat(condition(ancestor.getConditions(), "ResolvedRefs").getReason())
+			.isEqualTo("InvalidCACertificateRef");
+		assertThat(TestClient.status(ADDRESS, port, "secured.example.com", "/")).isEqualTo(500);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			GRPCRoute grpc = client.resources(GRPCRoute.class).inNamespace("default").withName("grpc").get();
+			return grpc.getStatus() != null && grpc.getStatus().getParents().stream()
+				.anyMatch(p -> OURS.equals(p.getControllerName())
+						&& "True".equals(condition(p.getConditions(), "Accepted").getStatus()));
+		});
 	}
 
 	@Test

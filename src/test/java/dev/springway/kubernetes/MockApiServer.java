@@ -27,7 +27,8 @@ final class MockApiServer implements AutoCloseable {
 	static final List<CustomResourceDefinitionContext> GATEWAY_API = List.of(
 			context("GatewayClass", "gatewayclasses", "Cluster"), context("Gateway", "gateways", "Namespaced"),
 			context("HTTPRoute", "httproutes", "Namespaced"), context("GRPCRoute", "grpcroutes", "Namespaced"),
-			context("ReferenceGrant", "referencegrants", "Namespaced"));
+			context("ReferenceGrant", "referencegrants", "Namespaced"),
+			context("BackendTLSPolicy", "backendtlspolicies", "Namespaced"));
 
 	private final KubernetesMockServer server;
 

@@ -23,7 +23,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.P
 
 class ForwardFilterTest {
 
-	private static final ServiceBackend WEB = new ServiceBackend("default", "web", 80, RouteAction.Protocol.HTTP,
+	private static final ServiceBackend WEB = new ServiceBackend("default", "web", 80, RouteAction.Protocol.HTTP, null,
 			List.of(new Endpoint("10.0.0.1", 3000), new Endpoint("10.0.0.2", 3000)));
 
 	@Test
@@ -63,7 +63,7 @@ class ForwardFilterTest {
 	@Test
 	void noReadyEndpointsIs503AndNoBackendIs500() {
 		assertThat(status(new Forward(List.of(new WeightedBackend(1,
-				new ServiceBackend("default", "idle", 80, RouteAction.Protocol.HTTP, List.of())))))).isEqualTo(503);
+				new ServiceBackend("default", "idle", 80, RouteAction.Protocol.HTTP, null, List.of())))))).isEqualTo(503);
 		assertThat(status(new RouteAction.DirectResponse(500))).isEqualTo(500);
 	}
 

@@ -104,6 +104,12 @@ class TranslationInvariantsTest {
 			.isEqualTo("UnsupportedAddress");
 	}
 
+	@Test
+	void supportedFeaturesAreSortedAndUnique() {
+		List<String> names = dev.springway.status.SupportedFeatures.NAMES;
+		assertThat(names).isSorted().doesNotHaveDuplicates();
+	}
+
 	private static RouteAction action(TranslationResult result, String source) {
 		return result.routeTable().routes().stream().filter(r -> r.source().equals(source)).findFirst().orElseThrow()
 			.action();

@@ -5,6 +5,7 @@ import dev.springway.source.ResourceSource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -76,6 +77,11 @@ public final class KubernetesResourceSource implements ResourceSource {
 					handler);
 			conversions.put("ReferenceGrant", this::toV1ReferenceGrant);
 		}
+		if (servesKindOrUnknown("gateway.networking.k8s.io/v1", "BackendTLSPolicy")) {
+			add("BackendTLSPolicy", client.resources(BackendTLSPolicy.class).inAnyNamespace().runnableInformer(0),
+					handler);
+			add("ConfigMap", client.configMaps().inAnyNamespace().runnableInformer(0), handler);
+		}
 		add("Namespace", client.namespaces().runnableInformer(0), handler);
 		add("Service", client.services().inAnyNamespace().runnableInformer(0), handler);
 		add("EndpointSlice", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), handler);
@@ -109,6 +115,17 @@ public final class KubernetesResourceSource implements ResourceSource {
 		}
 		catch (RuntimeException ex) {
 			log.warn("Cannot discover ReferenceGrant versions, assuming v1: {}", ex.getMessage());
+			return true;
+		}
+	}
+
+	/** Gateway API installs before v1.4 lack BackendTLSPolicy; an informer on it would never sync. */
+	private boolean servesKindOrUnknown(String groupVersion, String kind) {
+		try {
+			return servesKind(groupVersion, kind);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Cannot discover {} {}, assuming it is served: {}", groupVersion, kind, ex.getMessage());
 			return true;
 		}
 	}
