@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import io.netty.handler.ssl.ClientAuth;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -31,8 +32,12 @@ public final class ListenerServers implements AutoCloseable {
 
 	private final ReactorHttpHandlerAdapter handler;
 
-	/** A bound socket; {@code keys} is null for cleartext and picks the certificate per handshake for TLS. */
-	private record Bound(DisposableServer server, SniKeyManager keys) {
+	/**
+	 * A bound socket; {@code keys} is null for cleartext and picks the certificate per handshake for TLS;
+	 * {@code clients} validates client certificates when the socket requests them ({@code clientAuth}).
+	 */
+	private record Bound(DisposableServer server, SniKeyManager keys, ClientAuth clientAuth,
+			ClientTrustManager clients) {
 
 		boolean tls() {
 			return keys != null;
@@ -66,7 +71,8 @@ public final class ListenerServers implements AutoCloseable {
 		});
 		servers.entrySet().removeIf(bound -> {
 			List<ListenerSpec> on = wanted.get(bound.getKey());
-			if (on != null && on.get(0).isTls() == bound.getValue().tls()) {
+			if (on != null && on.get(0).isTls() == bound.getValue().tls()
+					&& clientAuth(on) == bound.getValue().clientAuth()) {
 				return false;
 			}
 			log.info("Closing listener socket {}", bound.getKey());
@@ -78,6 +84,9 @@ public final class ListenerServers implements AutoCloseable {
 			if (bound != null) {
 				if (bound.tls()) {
 					bound.keys().update(on);
+				}
+				if (bound.clients() != null) {
+					bound.clients().update(on.get(0).clientValidation());
 				}
 				return;
 			}
@@ -98,12 +107,29 @@ public final class ListenerServers implements AutoCloseable {
 		HttpServer server = HttpServer.create().host(socket.address()).port(socket.port()).handle(handler);
 		if (!listeners.get(0).isTls()) {
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
-					null);
+					null, ClientAuth.NONE, null);
 		}
 		SniKeyManager keys = new SniKeyManager(listeners);
+		ClientAuth clientAuth = clientAuth(listeners);
+		ClientTrustManager clients = clientAuth == ClientAuth.NONE ? null
+				: new ClientTrustManager(listeners.get(0).clientValidation());
+		Http2SslContextSpec context = Http2SslContextSpec.forServer(keys);
+		if (clients != null) {
+			context = context.configure(builder -> builder.clientAuth(clientAuth).trustManager(clients));
+		}
+		Http2SslContextSpec sslContext = context;
 		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
-			.secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(keys)))
-			.bindNow(Duration.ofSeconds(10)), keys);
+			.secure(spec -> spec.sslContext(sslContext))
+			.bindNow(Duration.ofSeconds(10)), keys, clientAuth, clients);
+	}
+
+	/** Client certificates are required, or only requested with insecure fallback (per port, as the spec has it). */
+	private static ClientAuth clientAuth(List<ListenerSpec> listeners) {
+		ListenerSpec.ClientValidation validation = listeners.get(0).clientValidation();
+		if (validation == null) {
+			return ClientAuth.NONE;
+		}
+		return validation.insecureFallback() ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE;
 	}
 
 	private static Set<ListenerRef> refs(List<ListenerSpec> listeners) {

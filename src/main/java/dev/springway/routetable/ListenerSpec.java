@@ -1,5 +1,8 @@
 package dev.springway.routetable;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -7,7 +10,15 @@ import java.util.List;
  * certificates it presents.
  */
 public record ListenerSpec(ListenerRef ref, String protocol, List<SocketKey> sockets, String hostname,
-		List<TlsCertificate> certificates) {
+		List<TlsCertificate> certificates, ClientValidation clientValidation) {
+
+	/**
+	 * Client certificates requested on an HTTPS listener (Gateway {@code spec.tls.frontend}): {@code insecureFallback}
+	 * lets clients without a valid certificate in; otherwise the handshake fails without one signed by a CA.
+	 */
+	public record ClientValidation(boolean insecureFallback, List<String> caRefs,
+			@JsonIgnore List<X509Certificate> cas) {
+	}
 
 	public boolean isTls() {
 		return "HTTPS".equals(protocol);

@@ -30,6 +30,9 @@ public final class Reasons {
 	public static final String INVALID_KIND = "InvalidKind";
 	public static final String INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef";
 	public static final String NO_VALID_CA_CERTIFICATE = "NoValidCACertificate";
+	public static final String INVALID_CA_CERTIFICATE_KIND = "InvalidCACertificateKind";
+	public static final String INSECURE_FRONTEND_VALIDATION_MODE = "InsecureFrontendValidationMode";
+	public static final String CONFIGURATION_CHANGED = "ConfigurationChanged";
 
 	private Reasons() {
 	}

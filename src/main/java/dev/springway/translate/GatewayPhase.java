@@ -46,10 +46,14 @@ final class GatewayPhase {
 
 	private final ListenerCertificates certificates;
 
-	GatewayPhase(TranslatorSettings settings, List<Service> services, ListenerCertificates certificates) {
+	private final FrontendValidation frontend;
+
+	GatewayPhase(TranslatorSettings settings, List<Service> services, ListenerCertificates certificates,
+			FrontendValidation frontend) {
 		this.settings = settings;
 		this.services = services;
 		this.certificates = certificates;
+		this.frontend = frontend;
 	}
 
 	List<GatewayModel> translate(List<Gateway> gateways, Set<String> ourClasses) {
@@ -125,6 +129,11 @@ final class GatewayPhase {
 					? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Gateway is accepted", generation)
 					: Condition.of(Reasons.ACCEPTED, true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid",
 							generation));
+			if (frontend.anyInsecure(gateway)) {
+				conditions.add(Condition.of(Reasons.INSECURE_FRONTEND_VALIDATION_MODE, true,
+						Reasons.CONFIGURATION_CHANGED,
+						"Client certificate validation allows insecure fallback on some listeners", generation));
+			}
 			conditions.add(addresses.isEmpty()
 					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_ASSIGNED,
 							"No Service labelled " + GATEWAY_NAME_LABEL + "=" + gateway.getMetadata().getName()
@@ -164,18 +173,31 @@ final class GatewayPhase {
 		String conflict = conflict(listener, siblings);
 		ListenerCertificates.Result tls = protocol.equals("HTTPS") ? tls(gateway, listener)
 				: new ListenerCertificates.Result(List.of(), null, null);
+		FrontendValidation.Result clients = protocol.equals("HTTPS") ? frontend.forListener(gateway, listener.getPort())
+				: new FrontendValidation.Result(null, null, null, false);
 		List<Condition> conditions = new ArrayList<>();
 		String hostname = listener.getHostname() == null || listener.getHostname().isEmpty() ? null
 				: listener.getHostname().toLowerCase(Locale.ROOT);
-		conditions.add(protocolSupported
-				? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Listener is accepted", generation)
-				: Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_PROTOCOL,
-						"Protocol " + protocol + " is not supported", generation));
+		if (!protocolSupported) {
+			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_PROTOCOL,
+					"Protocol " + protocol + " is not supported", generation));
+		}
+		else if (clients.rejected()) {
+			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.NO_VALID_CA_CERTIFICATE,
+					"No CA certificate to validate clients with: " + clients.message(), generation));
+		}
+		else {
+			conditions.add(Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Listener is accepted", generation));
+		}
 		conditions.add(conflict == null
 				? Condition.of(Reasons.CONFLICTED, false, Reasons.NO_CONFLICTS, "No conflicts", generation)
 				: Condition.of(Reasons.CONFLICTED, true, conflict, conflictMessage(conflict, listener), generation));
 		if (tls.reason() != null) {
 			conditions.add(Condition.of(Reasons.RESOLVED_REFS, false, tls.reason(), tls.message(), generation));
+		}
+		else if (clients.resolvedRefsReason() != null) {
+			conditions.add(Condition.of(Reasons.RESOLVED_REFS, false, clients.resolvedRefsReason(), clients.message(),
+					generation));
 		}
 		else {
 			conditions.add(kindsValid
@@ -186,7 +208,8 @@ final class GatewayPhase {
 									+ requested.stream().map(RouteGroupKind::getKind).collect(Collectors.joining(", ")),
 							generation));
 		}
-		boolean serving = gatewayValid && protocolSupported && conflict == null && tls.reason() == null;
+		boolean serving = gatewayValid && protocolSupported && conflict == null && tls.reason() == null
+				&& !clients.rejected();
 		conditions.add(serving
 				? Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Listener is programmed", generation)
 				: Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, "Listener is not valid", generation));
@@ -196,7 +219,7 @@ final class GatewayPhase {
 			.map(address -> new SocketKey(address, listener.getPort()))
 			.toList();
 		return new ListenerModel(ref, listener, hostname, sockets, List.copyOf(supportedKinds), serving,
-				List.copyOf(conditions), tls.certificates());
+				List.copyOf(conditions), tls.certificates(), clients.validation());
 	}
 
 	/** Only TLS termination: passthrough belongs to TLS listeners and TLSRoute. */

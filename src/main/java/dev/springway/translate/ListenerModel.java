@@ -1,6 +1,7 @@
 package dev.springway.translate;
 
 import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.ListenerSpec.ClientValidation;
 import dev.springway.routetable.SocketKey;
 import dev.springway.routetable.TlsCertificate;
 import dev.springway.status.Condition;
@@ -15,7 +16,7 @@ import java.util.List;
  */
 record ListenerModel(ListenerRef ref, Listener listener, String hostname, List<SocketKey> sockets,
 		List<GroupKind> supportedKinds, boolean serving, List<Condition> conditions,
-		List<TlsCertificate> certificates) {
+		List<TlsCertificate> certificates, ClientValidation clientValidation) {
 
 	int port() {
 		return listener.getPort();

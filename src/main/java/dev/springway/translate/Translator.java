@@ -15,6 +15,7 @@ import dev.springway.status.ResourceStatus.RouteStatus;
 import dev.springway.status.ResourceStatus.SupportedFeature;
 import dev.springway.status.StatusReport;
 import dev.springway.status.SupportedFeatures;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -62,7 +63,10 @@ public final class Translator {
 		Map<String, Secret> secrets = new HashMap<>();
 		snapshot.secrets().forEach(secret -> secrets.put(Objects2.key(secret), secret));
 		ListenerCertificates certificates = new ListenerCertificates(secrets, grants, snapshot.takenAt());
-		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates)
+		Map<String, ConfigMap> configMaps = new HashMap<>();
+		snapshot.configMaps().forEach(map -> configMaps.put(Objects2.key(map), map));
+		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates,
+				new FrontendValidation(configMaps, grants))
 			.translate(snapshot.gateways(), ourClasses);
 
 		BackendTlsPolicies tlsPolicies = new BackendTlsPolicies(snapshot.backendTlsPolicies(), snapshot.configMaps(),
@@ -91,7 +95,8 @@ public final class Translator {
 						routes.attachedRoutes().getOrDefault(listener.ref(), 0), listener.conditions()));
 				if (listener.serving()) {
 					listeners.add(new ListenerSpec(listener.ref(), listener.listener().getProtocol(),
-							listener.sockets(), listener.hostname(), listener.certificates()));
+							listener.sockets(), listener.hostname(), listener.certificates(),
+							listener.clientValidation()));
 				}
 			}
 			statuses.add(status(gateway.gateway(),
