@@ -17,6 +17,7 @@ import reactor.netty.http.client.HttpClient;
 
 import javax.net.ssl.SNIHostName;
 import java.net.ConnectException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,8 +68,13 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	private static HttpClient secure(HttpClient client, BackendTls tls) {
 		BackendTrustManager trust = new BackendTrustManager(tls);
 		return client.protocol(HttpProtocol.HTTP11)
-			.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(b -> b.trustManager(trust)))
-				.serverNames(new SNIHostName(tls.hostname())));
+			.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(builder -> {
+				builder.trustManager(trust);
+				if (tls.clientCertificate() != null) {
+					builder.keyManager(tls.clientCertificate().privateKey(),
+							tls.clientCertificate().chain().toArray(X509Certificate[]::new));
+				}
+			})).serverNames(new SNIHostName(tls.hostname())));
 	}
 
 	@Override

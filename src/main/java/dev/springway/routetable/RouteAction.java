@@ -35,7 +35,12 @@ public sealed interface RouteAction {
 	 * (empty: the system's), and, when given, a SAN of the certificate must be one of {@code subjectAltNames}.
 	 */
 	record BackendTls(String policy, String hostname, @JsonIgnore List<X509Certificate> trustedCas,
-			List<String> subjectAltNames) {
+			List<String> subjectAltNames, TlsCertificate clientCertificate) {
+
+		/** The same settings presenting the Gateway's client certificate ({@code spec.tls.backend}). */
+		public BackendTls withClientCertificate(TlsCertificate certificate) {
+			return new BackendTls(policy, hostname, trustedCas, subjectAltNames, certificate);
+		}
 	}
 
 	enum Protocol {

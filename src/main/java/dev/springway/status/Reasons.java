@@ -33,6 +33,7 @@ public final class Reasons {
 	public static final String INVALID_CA_CERTIFICATE_KIND = "InvalidCACertificateKind";
 	public static final String INSECURE_FRONTEND_VALIDATION_MODE = "InsecureFrontendValidationMode";
 	public static final String CONFIGURATION_CHANGED = "ConfigurationChanged";
+	public static final String INVALID_CLIENT_CERTIFICATE_REF = "InvalidClientCertificateRef";
 
 	private Reasons() {
 	}

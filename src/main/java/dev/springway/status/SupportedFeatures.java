@@ -9,11 +9,11 @@ import java.util.List;
 public final class SupportedFeatures {
 
 	public static final List<String> NAMES = List.of("BackendTLSPolicy", "BackendTLSPolicySANValidation", "GRPCRoute",
-			"Gateway",
-			"GatewayHTTPSListenerDetectMisdirectedRequests", "HTTPRoute", "HTTPRouteBackendProtocolH2C",
-			"HTTPRouteBackendProtocolWebSocket", "HTTPRouteMethodMatching", "HTTPRoutePathRedirect",
-			"HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteResponseHeaderModification",
-			"HTTPRouteSchemeRedirect", "ReferenceGrant");
+			"Gateway", "GatewayBackendClientCertificate", "GatewayFrontendClientCertificateValidation",
+			"GatewayFrontendClientCertificateValidationInsecureFallback", "GatewayHTTPSListenerDetectMisdirectedRequests",
+			"HTTPRoute", "HTTPRouteBackendProtocolH2C", "HTTPRouteBackendProtocolWebSocket", "HTTPRouteMethodMatching",
+			"HTTPRoutePathRedirect", "HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching",
+			"HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
 
 	private SupportedFeatures() {
 	}

@@ -153,7 +153,8 @@ final class BackendTlsPolicies {
 		List<String> subjectAltNames = list(validation.getSubjectAltNames()).stream()
 			.map(san -> "URI".equals(san.getType()) ? san.getUri() : san.getHostname())
 			.toList();
-		BackendTls tls = new BackendTls(key(policy), validation.getHostname(), List.copyOf(trusted), subjectAltNames);
+		BackendTls tls = new BackendTls(key(policy), validation.getHostname(), List.copyOf(trusted), subjectAltNames,
+				null);
 		return new Evaluated(policy, tls,
 				Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Policy is accepted", generation), resolved);
 	}

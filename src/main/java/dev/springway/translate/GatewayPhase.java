@@ -2,6 +2,7 @@ package dev.springway.translate;
 
 import dev.springway.routetable.ListenerRef;
 import dev.springway.routetable.SocketKey;
+import dev.springway.routetable.TlsCertificate;
 import dev.springway.status.Condition;
 import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.Address;
@@ -77,7 +78,7 @@ final class GatewayPhase {
 			return new GatewayModel(gateway, generation, List.of(),
 					List.of(Condition.of(Reasons.ACCEPTED, false, Reasons.INVALID, message, generation),
 							Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, message, generation)),
-					List.of());
+					List.of(), null);
 		}
 	}
 
@@ -106,7 +107,7 @@ final class GatewayPhase {
 			List<Condition> conditions = List.of(
 					Condition.of(Reasons.ACCEPTED, false, Reasons.LISTENERS_NOT_VALID, listenerProblem, generation),
 					Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, listenerProblem, generation));
-			return new GatewayModel(gateway, generation, List.of(), conditions, List.of());
+			return new GatewayModel(gateway, generation, List.of(), conditions, List.of(), null);
 		}
 		boolean gatewayValid = addressProblem == null;
 		List<ListenerModel> models = new ArrayList<>();
@@ -119,6 +120,23 @@ final class GatewayPhase {
 					.map(a -> new Address("IPAddress", a))
 					.toList();
 		List<Condition> conditions = new ArrayList<>();
+		TlsCertificate backendClient = null;
+		if (gateway.getSpec().getTls() != null && gateway.getSpec().getTls().getBackend() != null
+				&& gateway.getSpec().getTls().getBackend().getClientCertificateRef() != null) {
+			ListenerCertificates.Result client = certificates.resolve(gateway,
+					gateway.getSpec().getTls().getBackend().getClientCertificateRef());
+			if (client.reason() == null) {
+				backendClient = client.certificates().get(0);
+				conditions.add(Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS,
+						"All references are resolved", generation));
+			}
+			else {
+				conditions.add(Condition.of(Reasons.RESOLVED_REFS, false,
+						client.reason().equals(Reasons.REF_NOT_PERMITTED) ? Reasons.REF_NOT_PERMITTED
+								: Reasons.INVALID_CLIENT_CERTIFICATE_REF,
+						client.message(), generation));
+			}
+		}
 		if (!gatewayValid) {
 			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_ADDRESS, addressProblem, generation));
 			conditions.add(Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, addressProblem, generation));
@@ -142,7 +160,7 @@ final class GatewayPhase {
 					: Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Gateway is programmed", generation));
 		}
 		return new GatewayModel(gateway, generation, addresses.isEmpty() ? null : addresses, List.copyOf(conditions),
-				List.copyOf(models));
+				List.copyOf(models), backendClient);
 	}
 
 	private ListenerModel listener(Gateway gateway, long generation, Listener listener, List<Listener> siblings,

@@ -54,34 +54,43 @@ final class ListenerCertificates {
 		}
 		List<TlsCertificate> certificates = new ArrayList<>();
 		for (SecretObjectReference ref : tls.getCertificateRefs()) {
-			String group = orDefault(ref.getGroup(), "");
-			String kind = orDefault(ref.getKind(), "Secret");
-			String namespace = orDefault(ref.getNamespace(), gateway.getMetadata().getNamespace());
-			String name = ref.getName();
-			String secretKey = key(namespace, name);
-			if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Secret")) {
-				return failure(Reasons.INVALID_CERTIFICATE_REF,
-						"Certificate reference kind " + kind + " is not supported; use a Secret");
+			Result one = resolve(gateway, ref);
+			if (one.reason() != null) {
+				return one;
 			}
-			if (!namespace.equals(gateway.getMetadata().getNamespace())
-					&& !grants.permits(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.getMetadata().getNamespace(), "",
-							"Secret", namespace, name)) {
-				return failure(Reasons.REF_NOT_PERMITTED,
-						"Secret " + secretKey + " is in another namespace and no ReferenceGrant allows it");
-			}
-			Secret secret = secrets.get(secretKey);
-			if (secret == null) {
-				return failure(Reasons.INVALID_CERTIFICATE_REF, "Secret " + secretKey + " not found");
-			}
-			try {
-				certificates.add(parse(secretKey, secret));
-			}
-			catch (RuntimeException | GeneralSecurityException ex) {
-				return failure(Reasons.INVALID_CERTIFICATE_REF,
-						"Secret " + secretKey + " does not hold a usable certificate: " + ex.getMessage());
-			}
+			certificates.addAll(one.certificates());
 		}
 		return new Result(List.copyOf(certificates), null, null);
+	}
+
+	/** One Secret reference of a Gateway: a listener certificate or the client certificate toward backends. */
+	Result resolve(Gateway gateway, SecretObjectReference ref) {
+		String group = orDefault(ref.getGroup(), "");
+		String kind = orDefault(ref.getKind(), "Secret");
+		String namespace = orDefault(ref.getNamespace(), gateway.getMetadata().getNamespace());
+		String name = ref.getName();
+		String secretKey = key(namespace, name);
+		if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Secret")) {
+			return failure(Reasons.INVALID_CERTIFICATE_REF,
+					"Certificate reference kind " + kind + " is not supported; use a Secret");
+		}
+		if (!namespace.equals(gateway.getMetadata().getNamespace())
+				&& !grants.permits(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.getMetadata().getNamespace(), "",
+						"Secret", namespace, name)) {
+			return failure(Reasons.REF_NOT_PERMITTED,
+					"Secret " + secretKey + " is in another namespace and no ReferenceGrant allows it");
+		}
+		Secret secret = secrets.get(secretKey);
+		if (secret == null) {
+			return failure(Reasons.INVALID_CERTIFICATE_REF, "Secret " + secretKey + " not found");
+		}
+		try {
+			return new Result(List.of(parse(secretKey, secret)), null, null);
+		}
+		catch (RuntimeException | GeneralSecurityException ex) {
+			return failure(Reasons.INVALID_CERTIFICATE_REF,
+					"Secret " + secretKey + " does not hold a usable certificate: " + ex.getMessage());
+		}
 	}
 
 	private TlsCertificate parse(String secretKey, Secret secret) throws GeneralSecurityException {

@@ -1,7 +1,12 @@
 package dev.springway.translate;
 
 import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.RouteAction;
+import dev.springway.routetable.RouteAction.Forward;
+import dev.springway.routetable.RouteAction.ServiceBackend;
+import dev.springway.routetable.RouteAction.WeightedBackend;
 import dev.springway.routetable.RouteEntry;
+import dev.springway.routetable.TlsCertificate;
 import dev.springway.routetable.RouteMatch;
 import dev.springway.status.Condition;
 import dev.springway.status.Reasons;
@@ -159,7 +164,8 @@ final class RoutePhase {
 		if (unsupported != null) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
 		}
-		served.forEach((listener, effective) -> emit(source, listener.ref(), effective, rules, emitted));
+		served.forEach((listener, effective) -> emit(source, listener.ref(), effective, rules,
+				gateway.backendClientCertificate(), emitted));
 		ParentRef ancestor = new ParentRef(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.namespace(), gateway.name(),
 				null, null);
 		rules.forEach(rule -> rule.tlsPolicies()
@@ -168,7 +174,7 @@ final class RoutePhase {
 	}
 
 	private static void emit(RouteSource source, ListenerRef listener, List<String> hostnames,
-			List<CompiledRule> rules, List<RankedEntry> emitted) {
+			List<CompiledRule> rules, TlsCertificate clientCertificate, List<RankedEntry> emitted) {
 		HasMetadata route = source.object();
 		String routeKey = key(route);
 		String id = source.kind().toLowerCase(Locale.ROOT) + "/" + routeKey;
@@ -179,11 +185,25 @@ final class RoutePhase {
 					RouteMatch match = rule.matches().get(m);
 					RouteEntry entry = new RouteEntry(id + "/rule/" + rule.index() + "/match/" + m + "/listener/"
 							+ listener + (hostname == null ? "" : "/host/" + hostname), id, listener, hostname, match,
-							rule.filters(), rule.action());
+							rule.filters(), withClientCertificate(rule.action(), clientCertificate));
 					emitted.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
 				}
 			}
 		}
+	}
+
+	/** TLS backends of a Gateway with {@code spec.tls.backend} are shown its client certificate. */
+	private static RouteAction withClientCertificate(RouteAction action, TlsCertificate certificate) {
+		if (certificate == null || !(action instanceof Forward forward)) {
+			return action;
+		}
+		return new Forward(forward.backends().stream().map(weighted -> weighted.backend() instanceof ServiceBackend s
+				&& s.tls() != null
+						? new WeightedBackend(weighted.weight(),
+								new ServiceBackend(s.namespace(), s.name(), s.port(), s.protocol(),
+										s.tls().withClientCertificate(certificate), s.endpoints()))
+						: weighted)
+			.toList());
 	}
 
 	private boolean allowsNamespace(ListenerModel listener, GatewayModel gateway, String routeNamespace) {

@@ -1,5 +1,6 @@
 package dev.springway.demo;
 
+import io.netty.handler.ssl.ClientAuth;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -39,11 +40,23 @@ public final class EchoBackend implements AutoCloseable {
 	/** With a key and certificate chain, the backend speaks HTTPS (HTTP/1.1) only. */
 	public EchoBackend(String address, int port, String namespace, String pod, PrivateKey key,
 			X509Certificate[] chain) {
+		this(address, port, namespace, pod, key, chain, null);
+	}
+
+	/** With {@code clientCa}, the HTTPS backend also requires a client certificate signed by it. */
+	public EchoBackend(String address, int port, String namespace, String pod, PrivateKey key,
+			X509Certificate[] chain, X509Certificate clientCa) {
 		this.namespace = namespace;
 		this.pod = pod;
 		HttpServer server = HttpServer.create().host(address).port(port);
-		server = key == null ? server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
-				: server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(key, chain)));
+		Http11SslContextSpec tls = key == null ? null : Http11SslContextSpec.forServer(key, chain)
+			.configure(builder -> {
+				if (clientCa != null) {
+					builder.clientAuth(ClientAuth.REQUIRE).trustManager(clientCa);
+				}
+			});
+		server = tls == null ? server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+				: server.secure(spec -> spec.sslContext(tls));
 		this.server = server
 			.handle((request, response) -> {
 				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {

@@ -45,6 +45,8 @@ class BackendTlsEndToEndTest {
 
 	static EchoBackend backend;
 
+	static EchoBackend mutualBackend;
+
 	static int port;
 
 	@LocalManagementPort
@@ -56,6 +58,8 @@ class BackendTlsEndToEndTest {
 		TestCertificates.Issued serving = CERTIFICATES.leaf("backend.example.com");
 		backend = new EchoBackend("127.0.0.1", 0, "default", "tls-backend", serving.keys().getPrivate(),
 				new X509Certificate[] { serving.certificate() });
+		mutualBackend = new EchoBackend("127.0.0.1", 0, "default", "mtls-backend", serving.keys().getPrivate(),
+				new X509Certificate[] { serving.certificate() }, CERTIFICATES.ca().certificate());
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
@@ -67,6 +71,13 @@ class BackendTlsEndToEndTest {
 			world.append(Manifests.service(name, backend.port()))
 				.append(Manifests.route(name, "gw", name + ".example.com", "/", name));
 		}
+		world.append(TestCertificates.secret("client-cert", "default", CERTIFICATES.leaf("gateway.example.com")))
+			.append(gatewayWithClientCertificate("gw-client", "127.0.0.15", "client-cert"))
+			.append(gatewayWithClientCertificate("gw-no-client", "127.0.0.16", "missing-client-cert"))
+			.append(Manifests.service("mutual", mutualBackend.port()))
+			.append(policy("mutual", "backend.example.com", "[{kind: ConfigMap, name: good-ca}]", ""))
+			.append(Manifests.route("mutual", "gw", "mutual.example.com", "/", "mutual"))
+			.append(Manifests.route("mutual-client", "gw-client", "mutual.example.com", "/", "mutual"));
 		world.append(policy("good", "backend.example.com", "[{kind: ConfigMap, name: good-ca}]", ""))
 			.append(policy("wrong-ca", "backend.example.com", "[{kind: ConfigMap, name: other-ca}]", ""))
 			.append(policy("by-san", "backend.example.com", "[{kind: ConfigMap, name: good-ca}]",
@@ -78,6 +89,24 @@ class BackendTlsEndToEndTest {
 		Files.writeString(folder.resolve("world.yaml"), world.toString());
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("management.server.port", () -> "0");
+	}
+
+	static String gatewayWithClientCertificate(String name, String address, String secret) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata:
+				  name: %s
+				spec:
+				  gatewayClassName: springway
+				  addresses: [{value: %s}]
+				  tls:
+				    backend:
+				      clientCertificateRef: {name: %s}
+				  listeners:
+				  - {name: http, protocol: HTTP, port: %d}
+				---
+				""".formatted(name, address, secret, port);
 	}
 
 	static String configMap(String name, String caPem) {
@@ -112,6 +141,7 @@ class BackendTlsEndToEndTest {
 	@AfterAll
 	static void stop() {
 		backend.close();
+		mutualBackend.close();
 	}
 
 	@BeforeEach
@@ -130,6 +160,17 @@ class BackendTlsEndToEndTest {
 		assertThat(status("wrong-ca.example.com")).isBetween(500, 599);
 		assertThat(status("wrong-san.example.com")).isBetween(500, 599);
 		assertThat(status("missing-ref.example.com")).isBetween(500, 599);
+	}
+
+	@Test
+	void theGatewaysClientCertificateIsPresentedToBackends() {
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+			.until(() -> status("127.0.0.15", "mutual.example.com") == 200);
+		assertThat(status(ADDRESS, "mutual.example.com")).as("no client certificate on gw").isBetween(500, 599);
+		String statuses = HttpClient.create().get()
+			.uri("http://127.0.0.1:" + managementPort + "/actuator/gatewayapi/status")
+			.responseContent().aggregate().asString().block(Duration.ofSeconds(5));
+		assertThat(statuses).contains("\"reason\":\"InvalidClientCertificateRef\"");
 	}
 
 	@Test
@@ -164,10 +205,14 @@ class BackendTlsEndToEndTest {
 	}
 
 	private static int status(String host) {
+		return status(ADDRESS, host);
+	}
+
+	private static int status(String address, String host) {
 		return HttpClient.create(ConnectionProvider.newConnection())
 			.headers(h -> h.set("Host", host))
 			.get()
-			.uri("http://" + ADDRESS + ":" + port + "/")
+			.uri("http://" + address + ":" + port + "/")
 			.response()
 			.map(response -> response.status().code())
 			.block(Duration.ofSeconds(10));
