@@ -12,8 +12,11 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEventPublisher;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +35,11 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	/** Placeholder: {@link ForwardFilter} replaces host and port with the chosen endpoint. */
 	private static final URI BACKEND_PLACEHOLDER = URI.create("http://backend.springway.invalid:80");
+
+	/** Shared by every mirror: a mirror's response is discarded, so pooled clients with a timeout suffice. */
+	private static final MirrorFilter.MirrorClients MIRROR_CLIENTS = new MirrorFilter.MirrorClients(
+			HttpClient.create().responseTimeout(Duration.ofSeconds(30)),
+			HttpClient.create().protocol(HttpProtocol.H2C).responseTimeout(Duration.ofSeconds(30)));
 
 	private final ApplicationEventPublisher events;
 
@@ -91,6 +99,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		}
 		if (filter instanceof RouteFilter.RequestRedirect r) {
 			return new RedirectFilter(r, entry.match().path());
+		}
+		if (filter instanceof RouteFilter.RequestMirror mirror) {
+			return new MirrorFilter(mirror, MIRROR_CLIENTS);
 		}
 		RouteFilter.UrlRewrite rewrite = (RouteFilter.UrlRewrite) filter;
 		return new UrlRewriteFilter(rewrite, entry.match().path());

@@ -25,6 +25,13 @@ public sealed interface RouteFilter {
 	record UrlRewrite(String hostname, PathModifier path) implements RouteFilter {
 	}
 
+	/**
+	 * RequestMirror: a copy of {@code numerator/denominator} of the requests goes to {@code backend}, fire and
+	 * forget; an invalid backend mirrors nothing.
+	 */
+	record RequestMirror(RouteAction.Backend backend, int numerator, int denominator) implements RouteFilter {
+	}
+
 	/** ReplacePrefixMatch replaces the matched PathPrefix; ReplaceFullPath the whole path. */
 	record PathModifier(Type type, String value) {
 

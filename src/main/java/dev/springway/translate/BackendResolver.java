@@ -30,6 +30,10 @@ final class BackendResolver {
 
 	static final String H2C_APP_PROTOCOL = "kubernetes.io/h2c";
 
+	/** Kubernetes' standard appProtocols we speak; other names without that prefix are treated as HTTP/1.1. */
+	private static final Set<String> KNOWN_APP_PROTOCOLS = Set.of(H2C_APP_PROTOCOL, "kubernetes.io/ws",
+			"kubernetes.io/wss");
+
 	private final Map<String, Service> services = new HashMap<>();
 
 	private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
@@ -106,6 +110,11 @@ final class BackendResolver {
 						: Protocol.HTTP;
 		if (servicePort == null && !"ExternalName".equals(service.getSpec().getType())) {
 			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
+		}
+		String appProtocol = servicePort == null ? null : servicePort.getAppProtocol();
+		if (appProtocol != null && appProtocol.startsWith("kubernetes.io/") && !KNOWN_APP_PROTOCOLS.contains(appProtocol)) {
+			return invalid(Reasons.UNSUPPORTED_PROTOCOL, "Service " + key(namespace, name) + " port " + port
+					+ " has appProtocol " + appProtocol + ", which is not supported");
 		}
 		BackendTlsPolicies.Applied tls = servicePort == null ? null : tlsPolicies.forPort(namespace, name, servicePort);
 		String policy = tls == null ? null : tls.policy();

@@ -54,6 +54,7 @@ final class GrpcRuleCompiler {
 			matches.add(new RouteMatch(path(match.getMethod(), problems), "POST", List.copyOf(headers), List.of()));
 		}
 		List<RouteFilter> filters = new ArrayList<>();
+		List<BackendResolver.Resolution> mirrors = new ArrayList<>();
 		for (GRPCRouteFilter filter : list(rule.getFilters())) {
 			String type = orDefault(filter.getType(), "");
 			if (type.equals("RequestHeaderModifier") && filter.getRequestHeaderModifier() != null) {
@@ -61,6 +62,13 @@ final class GrpcRuleCompiler {
 			}
 			else if (type.equals("ResponseHeaderModifier") && filter.getResponseHeaderModifier() != null) {
 				filters.add(RuleCompiler.headerModifier(false, filter.getResponseHeaderModifier(), problems));
+			}
+			else if (type.equals("RequestMirror")) {
+				RouteFilter mirror = rules.mirror("GRPCRoute", routeNamespace, filter.getRequestMirror(), mirrors,
+						problems);
+				if (mirror != null) {
+					filters.add(mirror);
+				}
 			}
 			else {
 				problems.add("Filter type " + type + " is not supported");
@@ -73,7 +81,7 @@ final class GrpcRuleCompiler {
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
 					r.getWeight()))
 			.toList();
-		return rules.rule(index, matches, filters, "GRPCRoute", routeNamespace, refs, problems);
+		return rules.rule(index, matches, filters, "GRPCRoute", routeNamespace, refs, mirrors, problems);
 	}
 
 	/** The path condition for a method match; the API requires a service or a method. */

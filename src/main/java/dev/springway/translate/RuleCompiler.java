@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
@@ -70,8 +71,11 @@ final class RuleCompiler {
 			matches.add(match(match, problems));
 		}
 		List<RouteFilter> filters = new ArrayList<>();
+		List<BackendResolver.Resolution> mirrors = new ArrayList<>();
 		for (HTTPRouteFilter filter : list(rule.getFilters())) {
-			RouteFilter compiled = filter(filter, matches, problems);
+			RouteFilter compiled = "RequestMirror".equals(filter.getType())
+					? mirror("HTTPRoute", routeNamespace, filter.getRequestMirror(), mirrors, problems)
+					: filter(filter, matches, problems);
 			if (compiled != null) {
 				filters.add(compiled);
 			}
@@ -88,13 +92,40 @@ final class RuleCompiler {
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
 					r.getWeight()))
 			.toList();
-		return rule(index, matches, filters, "HTTPRoute", routeNamespace, refs, problems);
+		return rule(index, matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems);
+	}
+
+	/** A RequestMirror filter: its backend resolves like a backendRef and feeds ResolvedRefs. */
+	RouteFilter mirror(String routeKind, String routeNamespace, HTTPRequestMirrorFilter spec,
+			List<BackendResolver.Resolution> mirrors, List<String> problems) {
+		if (spec == null || spec.getBackendRef() == null) {
+			return missing("RequestMirror", problems);
+		}
+		var ref = spec.getBackendRef();
+		BackendResolver.Resolution resolution = backends.resolve(routeKind, routeNamespace,
+				new BackendRef(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), null));
+		mirrors.add(resolution);
+		int numerator = 100;
+		int denominator = 100;
+		if (spec.getFraction() != null) {
+			numerator = spec.getFraction().getNumerator() == null ? 0 : spec.getFraction().getNumerator();
+			denominator = spec.getFraction().getDenominator() == null ? 100 : spec.getFraction().getDenominator();
+		}
+		else if (spec.getPercent() != null) {
+			numerator = spec.getPercent();
+		}
+		if (denominator <= 0 || numerator < 0 || numerator > denominator) {
+			problems.add("Mirror fraction " + numerator + "/" + denominator + " is not valid");
+		}
+		return new RouteFilter.RequestMirror(resolution.backend(), numerator, denominator);
 	}
 
 	/** Resolves the backends and assembles a rule: shared by every route kind. */
 	CompiledRule rule(int index, List<RouteMatch> matches, List<RouteFilter> filters, String routeKind,
-			String routeNamespace, List<BackendRef> refs, List<String> problems) {
-		BackendResolver.Resolution backendProblem = null;
+			String routeNamespace, List<BackendRef> refs, List<BackendResolver.Resolution> mirrors,
+			List<String> problems) {
+		BackendResolver.Resolution backendProblem = mirrors.stream().filter(r -> !r.resolved()).findFirst()
+			.orElse(null);
 		List<WeightedBackend> weighted = new ArrayList<>();
 		Set<String> tlsPolicies = new TreeSet<>();
 		for (BackendRef ref : refs) {

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,9 @@ public final class EchoBackend implements AutoCloseable {
 	private final String namespace;
 
 	private final String pod;
+
+	/** "METHOD uri body-length" of every request received, in order. */
+	private final List<String> received = Collections.synchronizedList(new ArrayList<>());
 
 	public EchoBackend(String address, int port, String namespace, String pod) {
 		this(address, port, namespace, pod, null, null);
@@ -62,8 +66,11 @@ public final class EchoBackend implements AutoCloseable {
 				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
 					return response.sendWebsocket((in, out) -> out.sendString(in.receive().asString().map(m -> pod + ":" + m)));
 				}
-				byte[] body = JSON.writeValueAsBytes(describe(request));
-				return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body));
+				return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(content -> {
+					received.add(request.method().name() + " " + request.uri() + " " + content.length);
+					byte[] body = JSON.writeValueAsBytes(describe(request));
+					return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body)).then();
+				});
 			})
 			.bindNow();
 	}
@@ -85,6 +92,10 @@ public final class EchoBackend implements AutoCloseable {
 		echo.put("namespace", namespace);
 		echo.put("pod", pod);
 		return echo;
+	}
+
+	public List<String> received() {
+		return List.copyOf(received);
 	}
 
 	public int port() {

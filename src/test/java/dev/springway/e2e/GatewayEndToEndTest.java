@@ -107,6 +107,36 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
+	void mirroredRequestsReachTheMirrorWhileTheClientSeesThePrimary() throws IOException {
+		Path file = folder.resolve("mirror.yaml");
+		Files.writeString(file, withMirror(Manifests.route("mirrored", "gw-a", "mirror.example.com", "/", "app-a"), "")
+				+ withMirror(Manifests.route("never", "gw-a", "never.example.com", "/", "app-a"), ", percent: 0"));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "mirror.example.com", "/m").status() == 200);
+			assertThat(TestHttp.get("127.0.0.2", port, "mirror.example.com", "/mirror/me?x=1").pod()).isEqualTo("app-a");
+			await().atMost(Duration.ofSeconds(5)).until(() -> mirrored("GET /mirror/me?x=1 0"));
+			for (int i = 0; i < 5; i++) {
+				assertThat(TestHttp.get("127.0.0.2", port, "never.example.com", "/never").pod()).isEqualTo("app-a");
+			}
+			assertThat(mirrored("GET /never 0")).as("percent 0 mirrors nothing").isFalse();
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	/** Adds a RequestMirror to app-b in front of the route's backendRefs. */
+	private static String withMirror(String route, String extra) {
+		return route.replace("    backendRefs:\n", "    filters:\n    - type: RequestMirror\n"
+				+ "      requestMirror: {backendRef: {name: app-b, port: 8080}" + extra + "}\n    backendRefs:\n");
+	}
+
+	private static boolean mirrored(String request) {
+		return appB.received().contains(request) || appB2.received().contains(request);
+	}
+
+	@Test
 	void webSocketsAreProxied() {
 		List<String> replies = HttpClient.create()
 			.headers(h -> h.set("Host", "a.example.com"))

@@ -42,6 +42,9 @@ final class GrpcEchoServer implements AutoCloseable {
 
 	private final String identity;
 
+	/** "Method:message" of every message received, in order. */
+	private final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+
 	GrpcEchoServer(String identity) {
 		this.identity = identity;
 		ServerInterceptor capture = new ServerInterceptor() {
@@ -69,6 +72,7 @@ final class GrpcEchoServer implements AutoCloseable {
 		return ServerServiceDefinition.builder(name)
 			.addMethod(EchoGrpc.method(name, "Echo", io.grpc.MethodDescriptor.MethodType.UNARY),
 					ServerCalls.asyncUnaryCall((request, response) -> {
+						received.add("Echo:" + request);
 						response.onNext(String.join("|", identity, request, AUTHORITY.get(),
 								String.valueOf(HEADERS.get().get(X_ECHO))));
 						response.onCompleted();
@@ -123,6 +127,7 @@ final class GrpcEchoServer implements AutoCloseable {
 
 		@Override
 		public void onNext(String value) {
+			GrpcEchoServer.this.received.add((echoEach ? "Chat:" : "Collect:") + value);
 			received.add(value);
 			if (echoEach) {
 				response.onNext(identity + ":" + value);
@@ -140,6 +145,10 @@ final class GrpcEchoServer implements AutoCloseable {
 			}
 			response.onCompleted();
 		}
+	}
+
+	List<String> received() {
+		return List.copyOf(received);
 	}
 
 	int port() {

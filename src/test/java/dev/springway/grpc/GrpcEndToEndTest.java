@@ -63,6 +63,8 @@ class GrpcEndToEndTest {
 
 	static ManagedChannel unknownHost;
 
+	static ManagedChannel mirrored;
+
 	@LocalManagementPort
 	int managementPort;
 
@@ -106,6 +108,19 @@ class GrpcEndToEndTest {
 						apiVersion: gateway.networking.k8s.io/v1
 						kind: GRPCRoute
 						metadata:
+						  name: mirrored
+						spec:
+						  parentRefs: [{name: gw}]
+						  hostnames: [mirror.example.com]
+						  rules:
+						  - filters:
+						    - type: RequestMirror
+						      requestMirror: {backendRef: {name: grpc-b, port: 8080}}
+						    backendRefs: [{name: grpc-a, port: 8080}]
+						---
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: GRPCRoute
+						metadata:
 						  name: down
 						spec:
 						  parentRefs: [{name: gw}]
@@ -131,6 +146,7 @@ class GrpcEndToEndTest {
 		down = channel("down.example.com");
 		weighted = channel("weighted.example.com");
 		unknownHost = channel("unknown.example.com");
+		mirrored = channel("mirror.example.com");
 	}
 
 	private static ManagedChannel channel(String authority) {
@@ -139,7 +155,7 @@ class GrpcEndToEndTest {
 
 	@AfterAll
 	static void stop() {
-		for (ManagedChannel channel : List.of(grpc, down, weighted, unknownHost)) {
+		for (ManagedChannel channel : List.of(grpc, down, weighted, unknownHost, mirrored)) {
 			channel.shutdownNow();
 		}
 		a.close();
@@ -248,6 +264,23 @@ class GrpcEndToEndTest {
 				.substring(0, 1));
 		}
 		assertThat(identities).containsExactlyInAnyOrder("a", "b");
+	}
+
+	@Test
+	void callsAndStreamsAreMirrored() throws Exception {
+		assertThat(ClientCalls.blockingUnaryCall(mirrored, EchoGrpc.ECHO, CallOptions.DEFAULT, "to-mirror"))
+			.startsWith("a|to-mirror|");
+		await().atMost(Duration.ofSeconds(5)).until(() -> b.received().contains("Echo:to-mirror"));
+
+		Collected chat = new Collected();
+		StreamObserver<String> messages = ClientCalls.asyncBidiStreamingCall(mirrored.newCall(EchoGrpc.CHAT,
+				CallOptions.DEFAULT), chat);
+		messages.onNext("m-one");
+		messages.onNext("m-two");
+		messages.onCompleted();
+		assertThat(chat.done.get(5, TimeUnit.SECONDS)).containsExactly("a:m-one", "a:m-two");
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> b.received().containsAll(List.of("Chat:m-one", "Chat:m-two")));
 	}
 
 	@Test
