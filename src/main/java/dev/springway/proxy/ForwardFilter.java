@@ -4,6 +4,7 @@ import dev.springway.routetable.RouteAction;
 import dev.springway.routetable.RouteAction.DirectResponse;
 import dev.springway.routetable.RouteAction.Endpoint;
 import dev.springway.routetable.RouteAction.Forward;
+import dev.springway.routetable.RouteAction.InvalidBackend;
 import dev.springway.routetable.RouteAction.ServiceBackend;
 import dev.springway.routetable.RouteAction.WeightedBackend;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -25,8 +26,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.P
 
 /**
  * Chooses a backend by weight and an endpoint round-robin, per request, and points the request URL at it; answers
- * 500 for an invalid backend and 503 for a Service without ready endpoints. Runs after the request URL is built and
- * before Netty routes it.
+ * the invalid backend's status (500, or 503 for gRPC) and 503 for a Service without ready endpoints. Runs after the
+ * request URL is built and before Netty routes it.
  */
 final class ForwardFilter implements GatewayFilter {
 
@@ -60,9 +61,10 @@ final class ForwardFilter implements GatewayFilter {
 		}
 		Forward forward = (Forward) action;
 		int chosen = choose();
-		if (!(forward.backends().get(chosen).backend() instanceof ServiceBackend service)) {
-			return respond(exchange, 500);
+		if (forward.backends().get(chosen).backend() instanceof InvalidBackend invalid) {
+			return respond(exchange, invalid.status());
 		}
+		ServiceBackend service = (ServiceBackend) forward.backends().get(chosen).backend();
 		if (service.endpoints().isEmpty()) {
 			return respond(exchange, 503);
 		}

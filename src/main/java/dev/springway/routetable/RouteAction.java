@@ -47,8 +47,11 @@ public sealed interface RouteAction {
 		HTTP, H2C
 	}
 
-	/** A backendRef that did not resolve: requests sent to it get 500. */
-	record InvalidBackend(String reason) implements Backend {
+	/**
+	 * A backendRef that did not resolve: requests sent to it get {@code status}, 500 for HTTPRoute and 503 (gRPC
+	 * UNAVAILABLE) for GRPCRoute, as the spec asks of each.
+	 */
+	record InvalidBackend(String reason, int status) implements Backend {
 	}
 
 	record Endpoint(String address, int port) {

@@ -82,23 +82,23 @@ final class BackendResolver {
 		String namespace = orDefault(ref.namespace(), routeNamespace);
 		String name = ref.name();
 		if (name == null || name.isBlank()) {
-			return invalid(Reasons.BACKEND_NOT_FOUND, "A backendRef needs a name");
+			return invalid(routeKind, Reasons.BACKEND_NOT_FOUND, "A backendRef needs a name");
 		}
 		if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
-			return invalid(Reasons.INVALID_KIND, "Backend kind " + (group.isEmpty() ? "" : group + "/") + kind
+			return invalid(routeKind, Reasons.INVALID_KIND, "Backend kind " + (group.isEmpty() ? "" : group + "/") + kind
 					+ " is not supported; use a Service");
 		}
 		if (!namespace.equals(routeNamespace) && !referenceGrants.permits(GatewayPhase.GATEWAY_GROUP, routeKind,
 				routeNamespace, "", "Service", namespace, name)) {
-			return invalid(Reasons.REF_NOT_PERMITTED, "Backend " + key(namespace, name)
+			return invalid(routeKind, Reasons.REF_NOT_PERMITTED, "Backend " + key(namespace, name)
 					+ " is in another namespace and no ReferenceGrant allows it");
 		}
 		Service service = services.get(key(namespace, name));
 		if (service == null) {
-			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " not found");
+			return invalid(routeKind, Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " not found");
 		}
 		if (ref.port() == null) {
-			return invalid(Reasons.UNSUPPORTED_VALUE, "Backend " + key(namespace, name) + " needs a port");
+			return invalid(routeKind, Reasons.UNSUPPORTED_VALUE, "Backend " + key(namespace, name) + " needs a port");
 		}
 		int port = ref.port();
 		ServicePort servicePort = list(service.getSpec().getPorts()).stream()
@@ -109,19 +109,19 @@ final class BackendResolver {
 				|| servicePort != null && H2C_APP_PROTOCOL.equals(servicePort.getAppProtocol()) ? Protocol.H2C
 						: Protocol.HTTP;
 		if (servicePort == null && !"ExternalName".equals(service.getSpec().getType())) {
-			return invalid(Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
+			return invalid(routeKind, Reasons.BACKEND_NOT_FOUND, "Service " + key(namespace, name) + " has no port " + port);
 		}
 		String appProtocol = servicePort == null ? null : servicePort.getAppProtocol();
 		if (appProtocol != null && appProtocol.startsWith("kubernetes.io/") && !KNOWN_APP_PROTOCOLS.contains(appProtocol)) {
-			return invalid(Reasons.UNSUPPORTED_PROTOCOL, "Service " + key(namespace, name) + " port " + port
+			return invalid(routeKind, Reasons.UNSUPPORTED_PROTOCOL, "Service " + key(namespace, name) + " port " + port
 					+ " has appProtocol " + appProtocol + ", which is not supported");
 		}
 		BackendTlsPolicies.Applied tls = servicePort == null ? null : tlsPolicies.forPort(namespace, name, servicePort);
 		String policy = tls == null ? null : tls.policy();
 		if (tls != null && !tls.usable()) {
 			// Connections under an unusable policy must fail with a 5xx; the route's references still resolve.
-			return new Resolution(new InvalidBackend("BackendTLSPolicy " + policy + " is not usable"), null, null,
-					policy);
+			return new Resolution(new InvalidBackend("BackendTLSPolicy " + policy + " is not usable",
+					invalidStatus(routeKind)), null, null, policy);
 		}
 		List<Endpoint> endpoints = "ExternalName".equals(service.getSpec().getType())
 				? List.of(new Endpoint(service.getSpec().getExternalName(), port))
@@ -155,7 +155,12 @@ final class BackendResolver {
 		return List.copyOf(endpoints);
 	}
 
-	private static Resolution invalid(String reason, String message) {
-		return new Resolution(new InvalidBackend(reason), reason, message, null);
+	/** The status for requests to an invalid backend of a route of {@code routeKind}. */
+	static int invalidStatus(String routeKind) {
+		return routeKind.equals("GRPCRoute") ? 503 : 500;
+	}
+
+	private static Resolution invalid(String routeKind, String reason, String message) {
+		return new Resolution(new InvalidBackend(reason, invalidStatus(routeKind)), reason, message, null);
 	}
 }

@@ -142,7 +142,8 @@ final class RuleCompiler {
 			}
 		}
 		boolean anyValid = weighted.stream().anyMatch(b -> !(b.backend() instanceof InvalidBackend));
-		RouteAction action = anyValid ? new Forward(List.copyOf(weighted)) : new DirectResponse(500);
+		RouteAction action = anyValid ? new Forward(List.copyOf(weighted))
+				: new DirectResponse(BackendResolver.invalidStatus(routeKind));
 		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
 		return new CompiledRule(index, List.copyOf(matches), List.copyOf(filters), action, unsupported,
 				backendProblem, Set.copyOf(tlsPolicies));

@@ -121,6 +121,16 @@ class GrpcEndToEndTest {
 						apiVersion: gateway.networking.k8s.io/v1
 						kind: GRPCRoute
 						metadata:
+						  name: invalid
+						spec:
+						  parentRefs: [{name: gw}]
+						  hostnames: [invalid.example.com]
+						  rules:
+						  - backendRefs: [{name: does-not-exist, port: 8080}]
+						---
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: GRPCRoute
+						metadata:
 						  name: down
 						spec:
 						  parentRefs: [{name: gw}]
@@ -251,9 +261,17 @@ class GrpcEndToEndTest {
 	}
 
 	@Test
-	void anUnreachableBackendIsUnavailable() {
+	void anUnreachableOrInvalidBackendIsUnavailable() {
 		assertCode(() -> ClientCalls.blockingUnaryCall(down, EchoGrpc.ECHO, CallOptions.DEFAULT, "x"),
 				Status.Code.UNAVAILABLE);
+		ManagedChannel invalid = channel("invalid.example.com");
+		try {
+			assertCode(() -> ClientCalls.blockingUnaryCall(invalid, EchoGrpc.ECHO, CallOptions.DEFAULT, "x"),
+					Status.Code.UNAVAILABLE);
+		}
+		finally {
+			invalid.shutdownNow();
+		}
 	}
 
 	@Test

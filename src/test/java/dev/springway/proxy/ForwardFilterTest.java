@@ -45,7 +45,7 @@ class ForwardFilterTest {
 	@Test
 	void invalidBackendsGetTheirWeightedShareOf500() {
 		ForwardFilter filter = new ForwardFilter(new Forward(
-				List.of(new WeightedBackend(3, WEB), new WeightedBackend(1, new InvalidBackend("BackendNotFound")))),
+				List.of(new WeightedBackend(3, WEB), new WeightedBackend(1, new InvalidBackend("BackendNotFound", 500)))),
 				b -> new AtomicInteger());
 		int errors = 0;
 		int requests = 4000;
