@@ -2,10 +2,7 @@ package dev.springway.proxy;
 
 import dev.springway.routetable.RouteAction.BackendTls;
 
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -26,7 +23,7 @@ final class BackendTrustManager implements X509TrustManager {
 
 	BackendTrustManager(BackendTls tls) {
 		this.tls = tls;
-		this.chain = chainValidator(tls.trustedCas());
+		this.chain = TrustStores.validator(tls.trustedCas());
 	}
 
 	@Override
@@ -77,30 +74,5 @@ final class BackendTrustManager implements X509TrustManager {
 	@Override
 	public X509Certificate[] getAcceptedIssuers() {
 		return chain.getAcceptedIssuers();
-	}
-
-	/** PKIX validation against the given CAs, or the JDK's default roots when there are none. */
-	private static X509TrustManager chainValidator(List<X509Certificate> cas) {
-		try {
-			KeyStore store = null;
-			if (!cas.isEmpty()) {
-				store = KeyStore.getInstance(KeyStore.getDefaultType());
-				store.load(null, null);
-				for (int i = 0; i < cas.size(); i++) {
-					store.setCertificateEntry("ca-" + i, cas.get(i));
-				}
-			}
-			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			factory.init(store);
-			for (var manager : factory.getTrustManagers()) {
-				if (manager instanceof X509TrustManager x509) {
-					return x509;
-				}
-			}
-			throw new IllegalStateException("No X509TrustManager available");
-		}
-		catch (GeneralSecurityException | java.io.IOException ex) {
-			throw new IllegalStateException("Cannot build the backend trust store", ex);
-		}
 	}
 }

@@ -273,63 +273,62 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	/** Replaces our parents[] entries with the desired ones (none when {@code desired} is null). */
 	private HTTPRoute route(HTTPRoute current, ObjectStatus desired) {
-		HTTPRouteStatus old = current.getStatus();
-		List<RouteParentStatus> parents = parents(old == null ? List.of() : old.getParents(), desired);
-		HTTPRouteStatus status = new HTTPRouteStatus();
-		status.setParents(parents);
-		if (old != null) {
-			status.setAdditionalProperties(old.getAdditionalProperties());
-		}
-		if (status.equals(old) || (old == null && parents.isEmpty())) {
+		List<RouteParentStatus> old = current.getStatus() == null ? null : current.getStatus().getParents();
+		List<RouteParentStatus> parents = parents(old == null ? List.of() : old, desired);
+		if (unchanged(old, parents)) {
 			return null;
 		}
-		current.setStatus(status);
+		if (current.getStatus() == null) {
+			current.setStatus(new HTTPRouteStatus());
+		}
+		current.getStatus().setParents(parents);
 		return current;
 	}
 
 	private GRPCRoute grpcRoute(GRPCRoute current, ObjectStatus desired) {
-		GRPCRouteStatus old = current.getStatus();
-		List<RouteParentStatus> parents = parents(old == null ? List.of() : old.getParents(), desired);
-		GRPCRouteStatus status = new GRPCRouteStatus();
-		status.setParents(parents);
-		if (old != null) {
-			status.setAdditionalProperties(old.getAdditionalProperties());
-		}
-		if (status.equals(old) || (old == null && parents.isEmpty())) {
+		List<RouteParentStatus> old = current.getStatus() == null ? null : current.getStatus().getParents();
+		List<RouteParentStatus> parents = parents(old == null ? List.of() : old, desired);
+		if (unchanged(old, parents)) {
 			return null;
 		}
-		current.setStatus(status);
+		if (current.getStatus() == null) {
+			current.setStatus(new GRPCRouteStatus());
+		}
+		current.getStatus().setParents(parents);
 		return current;
 	}
 
 	/** Replaces our ancestors[] entries with the desired ones (none when {@code desired} is null). */
 	private BackendTLSPolicy policy(BackendTLSPolicy current, ObjectStatus desired) {
-		PolicyStatus old = current.getStatus();
-		List<PolicyAncestorStatus> oldAncestors = old == null ? List.of() : old.getAncestors();
+		List<PolicyAncestorStatus> old = current.getStatus() == null ? null : current.getStatus().getAncestors();
 		List<PolicyAncestorStatus> ancestors = new ArrayList<>();
-		oldAncestors.stream().filter(a -> !controllerName.equals(a.getControllerName())).forEach(ancestors::add);
+		List<PolicyAncestorStatus> before = old == null ? List.of() : old;
+		before.stream().filter(a -> !controllerName.equals(a.getControllerName())).forEach(ancestors::add);
 		if (desired != null) {
 			PolicyStatus ours = serialization.convertValue(desired.status(), PolicyStatus.class);
 			for (PolicyAncestorStatus ancestor : ours.getAncestors()) {
-				PolicyAncestorStatus before = oldAncestors.stream()
+				PolicyAncestorStatus previous = before.stream()
 					.filter(a -> controllerName.equals(a.getControllerName())
 							&& Objects.equals(a.getAncestorRef(), ancestor.getAncestorRef()))
 					.findFirst()
 					.orElse(null);
-				stamp(ancestor.getConditions(), before == null ? null : before.getConditions());
+				stamp(ancestor.getConditions(), previous == null ? null : previous.getConditions());
 				ancestors.add(ancestor);
 			}
 		}
-		PolicyStatus status = new PolicyStatus();
-		status.setAncestors(ancestors);
-		if (old != null) {
-			status.setAdditionalProperties(old.getAdditionalProperties());
-		}
-		if (status.equals(old) || (old == null && ancestors.isEmpty())) {
+		if (unchanged(old, ancestors)) {
 			return null;
 		}
-		current.setStatus(status);
+		if (current.getStatus() == null) {
+			current.setStatus(new PolicyStatus());
+		}
+		current.getStatus().setAncestors(ancestors);
 		return current;
+	}
+
+	/** No status yet and nothing to say, or the same entries: no write. */
+	private static boolean unchanged(List<?> old, List<?> updated) {
+		return old == null ? updated.isEmpty() : old.equals(updated);
 	}
 
 	/** Other controllers' parents stay; ours are replaced by the desired ones, keeping unflipped timestamps. */
