@@ -25,6 +25,9 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 	/** Header regexes by header index, compiled once per route. */
 	private final Pattern[] headerPatterns;
 
+	/** Query parameter regexes by parameter index, compiled once per route. */
+	private final Pattern[] queryPatterns;
+
 	public RouteMatchPredicate(RouteEntry entry) {
 		this.entry = entry;
 		PathMatch path = entry.match().path();
@@ -34,6 +37,13 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 		for (int i = 0; i < headers.size(); i++) {
 			if (headers.get(i).type() == HeaderMatch.Type.RegularExpression) {
 				headerPatterns[i] = Pattern.compile(headers.get(i).value());
+			}
+		}
+		List<QueryParamMatch> query = entry.match().queryParams();
+		this.queryPatterns = new Pattern[query.size()];
+		for (int i = 0; i < query.size(); i++) {
+			if (query.get(i).type() == HeaderMatch.Type.RegularExpression) {
+				queryPatterns[i] = Pattern.compile(query.get(i).value());
 			}
 		}
 	}
@@ -85,9 +95,12 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 		return true;
 	}
 
-	private static boolean queryMatches(List<QueryParamMatch> matches, ServerHttpRequest request) {
-		for (QueryParamMatch match : matches) {
-			if (!match.value().equals(request.getQueryParams().getFirst(match.name()))) {
+	private boolean queryMatches(List<QueryParamMatch> matches, ServerHttpRequest request) {
+		for (int i = 0; i < matches.size(); i++) {
+			String value = request.getQueryParams().getFirst(matches.get(i).name());
+			boolean matched = value != null && (queryPatterns[i] == null ? matches.get(i).value().equals(value)
+					: queryPatterns[i].matcher(value).matches());
+			if (!matched) {
 				return false;
 			}
 		}

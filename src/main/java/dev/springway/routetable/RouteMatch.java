@@ -21,7 +21,7 @@ public record RouteMatch(PathMatch path, String method, List<HeaderMatch> header
 		}
 	}
 
-	/** Exact query parameter match on the first value. */
-	public record QueryParamMatch(String name, String value) {
+	/** Query parameter match (Exact, or a RegularExpression on the whole value) on the first value. */
+	public record QueryParamMatch(HeaderMatch.Type type, String name, String value) {
 	}
 }

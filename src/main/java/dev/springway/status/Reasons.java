@@ -7,6 +7,7 @@ public final class Reasons {
 	public static final String PROGRAMMED = "Programmed";
 	public static final String RESOLVED_REFS = "ResolvedRefs";
 	public static final String CONFLICTED = "Conflicted";
+	public static final String PARTIALLY_INVALID = "PartiallyInvalid";
 
 	public static final String INVALID = "Invalid";
 	public static final String LISTENERS_NOT_VALID = "ListenersNotValid";

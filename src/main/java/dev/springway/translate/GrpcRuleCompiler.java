@@ -81,7 +81,8 @@ final class GrpcRuleCompiler {
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
 					r.getWeight()))
 			.toList();
-		return rules.rule(index, matches, filters, "GRPCRoute", routeNamespace, refs, mirrors, problems);
+		return rules.rule(index, rule.getName(), matches, filters, "GRPCRoute", routeNamespace, refs, mirrors,
+				problems);
 	}
 
 	/** The path condition for a method match; the API requires a service or a method. */

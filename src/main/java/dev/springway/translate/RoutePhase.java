@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.springway.translate.Objects2.generation;
 import static dev.springway.translate.Objects2.key;
@@ -104,10 +105,19 @@ final class RoutePhase {
 		HasMetadata route = source.object();
 		String namespace = route.getMetadata().getNamespace();
 		long generation = generation(route);
-		List<CompiledRule> rules = source.compileRules();
-		String unsupported = rules.stream().map(CompiledRule::unsupported).filter(Objects::nonNull).findFirst()
-			.orElse(null);
-		BackendResolver.Resolution backendProblem = rules.stream().map(CompiledRule::backendProblem)
+		List<CompiledRule> compiled = source.compileRules();
+		// Invalid rules are dropped; the route is rejected only when no rule is left.
+		List<CompiledRule> rules = compiled.stream().filter(r -> r.unsupported() == null).toList();
+		String dropped = compiled.stream()
+			.filter(r -> r.unsupported() != null)
+			.map(r -> "rule " + r.label() + ": " + r.unsupported())
+			.collect(Collectors.joining("; "));
+		String unsupported = rules.isEmpty() && !dropped.isEmpty() ? dropped : null;
+		Condition partiallyInvalid = !rules.isEmpty() && !dropped.isEmpty()
+				? Condition.of(Reasons.PARTIALLY_INVALID, true, Reasons.UNSUPPORTED_VALUE, "Dropped Rule(s): " + dropped,
+						generation)
+				: null;
+		BackendResolver.Resolution backendProblem = compiled.stream().map(CompiledRule::backendProblem)
 			.filter(Objects::nonNull).findFirst().orElse(null);
 		Condition resolvedRefs = backendProblem == null
 				? Condition.of(Reasons.RESOLVED_REFS, true, Reasons.RESOLVED_REFS, "All references are resolved",
@@ -121,7 +131,11 @@ final class RoutePhase {
 			GatewayModel gateway = gateways.get(key(orDefault(ref.namespace(), namespace), ref.name()));
 			Condition accepted = attach(source, generation, ref, gateway, hostnames, rules, unsupported, emitted,
 					attached);
-			parents.add(new RouteParentStatus(ref, settings.controllerName(), List.of(accepted, resolvedRefs)));
+			List<Condition> conditions = new ArrayList<>(List.of(accepted, resolvedRefs));
+			if (partiallyInvalid != null && accepted.isTrue()) {
+				conditions.add(partiallyInvalid);
+			}
+			parents.add(new RouteParentStatus(ref, settings.controllerName(), List.copyOf(conditions)));
 		}
 		return parents;
 	}
@@ -183,7 +197,7 @@ final class RoutePhase {
 			for (CompiledRule rule : rules) {
 				for (int m = 0; m < rule.matches().size(); m++) {
 					RouteMatch match = rule.matches().get(m);
-					RouteEntry entry = new RouteEntry(id + "/rule/" + rule.index() + "/match/" + m + "/listener/"
+					RouteEntry entry = new RouteEntry(id + "/rule/" + rule.label() + "/match/" + m + "/listener/"
 							+ listener + (hostname == null ? "" : "/host/" + hostname), id, listener, hostname, match,
 							rule.filters(), withClientCertificate(rule.action(), clientCertificate));
 					emitted.add(new RankedEntry(entry, created, routeKey, rule.index(), m));

@@ -9,6 +9,7 @@ import dev.springway.routetable.RouteFilter;
 import dev.springway.routetable.RouteFilter.Header;
 import dev.springway.routetable.RouteFilter.PathModifier;
 import dev.springway.routetable.RouteMatch;
+import dev.springway.status.Reasons;
 import dev.springway.translate.BackendResolver.BackendRef;
 import dev.springway.routetable.RouteMatch.HeaderMatch;
 import dev.springway.routetable.RouteMatch.PathMatch;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +52,14 @@ final class RuleCompiler {
 	private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
 
 	/** A compiled rule, or why it cannot be served ({@code unsupported}); {@code backendProblem} feeds ResolvedRefs. */
-	record CompiledRule(int index, List<RouteMatch> matches, List<RouteFilter> filters, RouteAction action,
-			String unsupported, BackendResolver.Resolution backendProblem, Set<String> tlsPolicies) {
+	record CompiledRule(int index, String name, List<RouteMatch> matches, List<RouteFilter> filters,
+			RouteAction action, String unsupported, BackendResolver.Resolution backendProblem,
+			Set<String> tlsPolicies) {
+
+		/** The rule's name when it has one (named route rules), else its index. */
+		String label() {
+			return name == null || name.isEmpty() ? String.valueOf(index) : name;
+		}
 	}
 
 	private final BackendResolver backends;
@@ -73,6 +81,10 @@ final class RuleCompiler {
 		List<RouteFilter> filters = new ArrayList<>();
 		List<BackendResolver.Resolution> mirrors = new ArrayList<>();
 		for (HTTPRouteFilter filter : list(rule.getFilters())) {
+			if ("ExtensionRef".equals(filter.getType())) {
+				mirrors.add(extensionRef(filter.getExtensionRef()));
+				continue;
+			}
 			RouteFilter compiled = "RequestMirror".equals(filter.getType())
 					? mirror("HTTPRoute", routeNamespace, filter.getRequestMirror(), mirrors, problems)
 					: filter(filter, matches, problems);
@@ -92,7 +104,17 @@ final class RuleCompiler {
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
 					r.getWeight()))
 			.toList();
-		return rule(index, matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems);
+		return rule(index, rule.getName(), matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems);
+	}
+
+	/**
+	 * Springway has no custom filters, so an ExtensionRef never resolves: the filter must not be skipped, so its rule
+	 * answers 500, and the route reports {@code ResolvedRefs=False/InvalidKind}.
+	 */
+	private static BackendResolver.Resolution extensionRef(LocalObjectReference ref) {
+		String kind = ref == null ? "" : orDefault(ref.getGroup(), "") + "/" + orDefault(ref.getKind(), "");
+		return new BackendResolver.Resolution(new RouteAction.InvalidBackend(Reasons.INVALID_KIND, 500),
+				Reasons.INVALID_KIND, "ExtensionRef " + kind + " is not a filter Springway knows", null);
 	}
 
 	/** A RequestMirror filter: its backend resolves like a backendRef and feeds ResolvedRefs. */
@@ -120,11 +142,14 @@ final class RuleCompiler {
 		return new RouteFilter.RequestMirror(resolution.backend(), numerator, denominator);
 	}
 
-	/** Resolves the backends and assembles a rule: shared by every route kind. */
-	CompiledRule rule(int index, List<RouteMatch> matches, List<RouteFilter> filters, String routeKind,
-			String routeNamespace, List<BackendRef> refs, List<BackendResolver.Resolution> mirrors,
+	/**
+	 * Resolves the backends and assembles a rule: shared by every route kind. {@code filterRefs} are what the rule's
+	 * filters reference (mirror backends, ExtensionRefs); they feed ResolvedRefs like backendRefs do.
+	 */
+	CompiledRule rule(int index, String name, List<RouteMatch> matches, List<RouteFilter> filters, String routeKind,
+			String routeNamespace, List<BackendRef> refs, List<BackendResolver.Resolution> filterRefs,
 			List<String> problems) {
-		BackendResolver.Resolution backendProblem = mirrors.stream().filter(r -> !r.resolved()).findFirst()
+		BackendResolver.Resolution backendProblem = filterRefs.stream().filter(r -> !r.resolved()).findFirst()
 			.orElse(null);
 		List<WeightedBackend> weighted = new ArrayList<>();
 		Set<String> tlsPolicies = new TreeSet<>();
@@ -141,11 +166,12 @@ final class RuleCompiler {
 				weighted.add(new WeightedBackend(weight, resolution.backend()));
 			}
 		}
-		boolean anyValid = weighted.stream().anyMatch(b -> !(b.backend() instanceof InvalidBackend));
+		boolean unresolvedFilter = filterRefs.stream().anyMatch(r -> Reasons.INVALID_KIND.equals(r.reason()));
+		boolean anyValid = !unresolvedFilter && weighted.stream().anyMatch(b -> !(b.backend() instanceof InvalidBackend));
 		RouteAction action = anyValid ? new Forward(List.copyOf(weighted))
 				: new DirectResponse(BackendResolver.invalidStatus(routeKind));
 		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
-		return new CompiledRule(index, List.copyOf(matches), List.copyOf(filters), action, unsupported,
+		return new CompiledRule(index, name, List.copyOf(matches), List.copyOf(filters), action, unsupported,
 				backendProblem, Set.copyOf(tlsPolicies));
 	}
 
@@ -184,14 +210,16 @@ final class RuleCompiler {
 		}
 		List<QueryParamMatch> query = new ArrayList<>();
 		for (HTTPQueryParamMatch param : list(match.getQueryParams())) {
+			String type = orDefault(param.getType(), "Exact");
 			if (param.getName() == null || param.getValue() == null) {
 				problems.add("A query parameter match needs a name and a value");
 			}
-			else if (!orDefault(param.getType(), "Exact").equals("Exact")) {
-				problems.add("Query parameter match type " + param.getType() + " is not supported");
+			else if (!type.equals("Exact") && !type.equals("RegularExpression")) {
+				problems.add("Query parameter match type " + type + " is not supported");
 			}
-			else if (query.stream().noneMatch(q -> q.name().equals(param.getName()))) {
-				query.add(new QueryParamMatch(param.getName(), param.getValue()));
+			else if ((type.equals("Exact") || validRegex(param.getValue(), problems))
+					&& query.stream().noneMatch(q -> q.name().equals(param.getName()))) {
+				query.add(new QueryParamMatch(HeaderMatch.Type.valueOf(type), param.getName(), param.getValue()));
 			}
 		}
 		return new RouteMatch(path, method, List.copyOf(headers), List.copyOf(query));

@@ -43,7 +43,7 @@ class RouteMatchPredicateTest {
 	@Test
 	void allConditionsMustHold() {
 		RouteMatch match = new RouteMatch(new PathMatch(PathMatch.Type.PathPrefix, "/api"), "POST",
-				List.of(new HeaderMatch(HeaderMatch.Type.Exact, "x-version", "2")), List.of(new QueryParamMatch("debug", "on")));
+				List.of(new HeaderMatch(HeaderMatch.Type.Exact, "x-version", "2")), List.of(new QueryParamMatch(HeaderMatch.Type.Exact, "debug", "on")));
 		RouteMatchPredicate predicate = predicate(match, "api.example.com");
 		assertThat(predicate.test(exchange(MockServerHttpRequest.post("/api/items?debug=on")
 			.header("X-Version", "2").header("Host", "api.example.com:8080")))).isTrue();
