@@ -80,6 +80,14 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			filters.add(new OrderedGatewayFilter(filter(filter, entry), position++));
 		}
 		filters.add(new OrderedGatewayFilter(new ForwardFilter(entry.action(), cursors), ForwardFilter.ORDER));
+		if (entry.timeouts().request() != null) {
+			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().request()),
+					TimeoutFilter.REQUEST_ORDER));
+		}
+		if (entry.timeouts().backendRequest() != null) {
+			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().backendRequest()),
+					TimeoutFilter.BACKEND_REQUEST_ORDER));
+		}
 		return Route.async()
 			.id(entry.id())
 			.uri(BACKEND_PLACEHOLDER)

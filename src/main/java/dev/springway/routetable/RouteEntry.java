@@ -1,5 +1,6 @@
 package dev.springway.routetable;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -7,5 +8,14 @@ import java.util.List;
  * the route's and the listener's (null: any host); {@code source} is the route object, e.g. {@code httproute/ns/name}.
  */
 public record RouteEntry(String id, String source, ListenerRef listener, String hostname, RouteMatch match,
-		List<RouteFilter> filters, RouteAction action) {
+		List<RouteFilter> filters, RouteAction action, Timeouts timeouts) {
+
+	/**
+	 * HTTPRoute {@code timeouts}: {@code request} bounds the whole transaction, {@code backendRequest} one backend
+	 * call until its full response; null means no limit (the API's {@code 0s}).
+	 */
+	public record Timeouts(Duration request, Duration backendRequest) {
+
+		public static final Timeouts NONE = new Timeouts(null, null);
+	}
 }

@@ -8,6 +8,7 @@ import dev.springway.routetable.RouteAction.WeightedBackend;
 import dev.springway.routetable.RouteFilter;
 import dev.springway.routetable.RouteFilter.Header;
 import dev.springway.routetable.RouteFilter.PathModifier;
+import dev.springway.routetable.RouteEntry.Timeouts;
 import dev.springway.routetable.RouteMatch;
 import dev.springway.status.Reasons;
 import dev.springway.translate.BackendResolver.BackendRef;
@@ -24,9 +25,11 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +57,12 @@ final class RuleCompiler {
 	/** A compiled rule, or why it cannot be served ({@code unsupported}); {@code backendProblem} feeds ResolvedRefs. */
 	record CompiledRule(int index, String name, List<RouteMatch> matches, List<RouteFilter> filters,
 			RouteAction action, String unsupported, BackendResolver.Resolution backendProblem,
-			Set<String> tlsPolicies) {
+			Set<String> tlsPolicies, Timeouts timeouts) {
+
+		CompiledRule withTimeouts(Timeouts timeouts) {
+			return new CompiledRule(index, name, matches, filters, action, unsupported, backendProblem, tlsPolicies,
+					timeouts);
+		}
 
 		/** The rule's name when it has one (named route rules), else its index. */
 		String label() {
@@ -104,7 +112,35 @@ final class RuleCompiler {
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
 					r.getWeight()))
 			.toList();
-		return rule(index, rule.getName(), matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems);
+		Timeouts timeouts = timeouts(rule.getTimeouts(), problems);
+		return rule(index, rule.getName(), matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems)
+			.withTimeouts(timeouts);
+	}
+
+	/** {@code 0s} disables a timeout; backendRequest may not exceed request. */
+	private static Timeouts timeouts(HTTPRouteTimeouts spec, List<String> problems) {
+		if (spec == null) {
+			return Timeouts.NONE;
+		}
+		Duration request = duration("request", spec.getRequest(), problems);
+		Duration backendRequest = duration("backendRequest", spec.getBackendRequest(), problems);
+		if (request != null && backendRequest != null && backendRequest.compareTo(request) > 0) {
+			problems.add("timeouts.backendRequest " + spec.getBackendRequest() + " exceeds timeouts.request "
+					+ spec.getRequest());
+		}
+		return new Timeouts(request, backendRequest);
+	}
+
+	private static Duration duration(String field, String text, List<String> problems) {
+		if (text == null) {
+			return null;
+		}
+		Duration duration = GatewayDurations.parse(text);
+		if (duration == null) {
+			problems.add("timeouts." + field + " " + text + " is not a valid duration");
+			return null;
+		}
+		return duration.isZero() ? null : duration;
 	}
 
 	/**
@@ -172,7 +208,7 @@ final class RuleCompiler {
 				: new DirectResponse(BackendResolver.invalidStatus(routeKind));
 		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
 		return new CompiledRule(index, name, List.copyOf(matches), List.copyOf(filters), action, unsupported,
-				backendProblem, Set.copyOf(tlsPolicies));
+				backendProblem, Set.copyOf(tlsPolicies), Timeouts.NONE);
 	}
 
 	private static RouteMatch match(HTTPRouteMatch match, List<String> problems) {

@@ -10,6 +10,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real HTTP backend that answers every request with JSON describing it, in the shape of the Gateway API
@@ -27,6 +30,8 @@ import java.util.TreeMap;
 public final class EchoBackend implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern DELAY = Pattern.compile("[?&]delay=([0-9]+)(ms|s)");
 
 	private final DisposableServer server;
 
@@ -66,11 +71,13 @@ public final class EchoBackend implements AutoCloseable {
 				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
 					return response.sendWebsocket((in, out) -> out.sendString(in.receive().asString().map(m -> pod + ":" + m)));
 				}
-				return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(content -> {
+				Duration delay = delay(request.uri());
+				return Mono.delay(delay).then(request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]))
+					.flatMap(content -> {
 					received.add(request.method().name() + " " + request.uri() + " " + content.length);
 					byte[] body = JSON.writeValueAsBytes(describe(request));
 					return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body)).then();
-				});
+					});
 			})
 			.bindNow();
 	}
@@ -92,6 +99,16 @@ public final class EchoBackend implements AutoCloseable {
 		echo.put("namespace", namespace);
 		echo.put("pod", pod);
 		return echo;
+	}
+
+	/** {@code ?delay=1s} or {@code ?delay=250ms} makes the answer late, as the conformance echo server does. */
+	private static Duration delay(String uri) {
+		Matcher delay = DELAY.matcher(uri);
+		if (!delay.find()) {
+			return Duration.ZERO;
+		}
+		long amount = Long.parseLong(delay.group(1));
+		return delay.group(2).equals("ms") ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
 	}
 
 	public List<String> received() {

@@ -137,6 +137,32 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
+	void timeoutsAnswer504AndZeroDisablesThem() throws IOException {
+		Path file = folder.resolve("timeouts.yaml");
+		Files.writeString(file, withTimeouts(Manifests.route("slow-request", "gw-a", "t1.example.com", "/", "app-a"),
+				"{request: 300ms}")
+				+ withTimeouts(Manifests.route("slow-backend", "gw-a", "t2.example.com", "/", "app-a"),
+						"{backendRequest: 300ms}")
+				+ withTimeouts(Manifests.route("no-timeout", "gw-a", "t3.example.com", "/", "app-a"),
+						"{request: 0s}"));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "t3.example.com", "/").status() == 200);
+			assertThat(TestHttp.get("127.0.0.2", port, "t1.example.com", "/?delay=1s").status()).isEqualTo(504);
+			assertThat(TestHttp.get("127.0.0.2", port, "t1.example.com", "/?delay=0s").status()).isEqualTo(200);
+			assertThat(TestHttp.get("127.0.0.2", port, "t2.example.com", "/?delay=1s").status()).isEqualTo(504);
+			assertThat(TestHttp.get("127.0.0.2", port, "t3.example.com", "/?delay=1s").status()).isEqualTo(200);
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	private static String withTimeouts(String route, String timeouts) {
+		return route.replace("    backendRefs:\n", "    timeouts: " + timeouts + "\n    backendRefs:\n");
+	}
+
+	@Test
 	void webSocketsAreProxied() {
 		List<String> replies = HttpClient.create()
 			.headers(h -> h.set("Host", "a.example.com"))

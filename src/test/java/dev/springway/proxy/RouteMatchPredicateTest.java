@@ -73,7 +73,7 @@ class RouteMatchPredicateTest {
 
 	private static RouteMatchPredicate predicate(RouteMatch match, String hostname) {
 		return new RouteMatchPredicate(new RouteEntry("id", "httproute/default/r", LISTENER, hostname, match,
-				List.of(), new RouteAction.DirectResponse(500)));
+				List.of(), new RouteAction.DirectResponse(500), RouteEntry.Timeouts.NONE));
 	}
 
 	/** The attributes {@link ListenerSelectionFilter} would have set for a request on {@link #LISTENER}. */
