@@ -7,6 +7,7 @@ import dev.springway.routetable.RouteAction.Forward;
 import dev.springway.routetable.RouteAction.InvalidBackend;
 import dev.springway.routetable.RouteAction.ServiceBackend;
 import dev.springway.routetable.RouteAction.WeightedBackend;
+import dev.springway.routetable.RouteFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
@@ -83,9 +84,30 @@ final class ForwardFilter implements GatewayFilter {
 		if (service.tls() != null) {
 			exchange.getAttributes().put(BackendRoutingFilter.TLS_ATTR, service.tls());
 		}
+		exchange = withBackendFilters(exchange, forward.backends().get(chosen).filters());
 		// Gateway API forwards Host unmodified.
 		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 		return chain.filter(exchange);
+	}
+
+	/** Header modifiers of the chosen backendRef, on top of the rule's. */
+	private static ServerWebExchange withBackendFilters(ServerWebExchange exchange, List<RouteFilter> filters) {
+		ServerWebExchange result = exchange;
+		for (RouteFilter filter : filters) {
+			if (filter instanceof RouteFilter.RequestHeaderModifier m) {
+				result = result.mutate()
+					.request(r -> r.headers(h -> HeaderModifierFilters.modify(h, m.set(), m.add(), m.remove())))
+					.build();
+			}
+			else if (filter instanceof RouteFilter.ResponseHeaderModifier m) {
+				ServerWebExchange current = result;
+				current.getResponse().beforeCommit(() -> {
+					HeaderModifierFilters.modify(current.getResponse().getHeaders(), m.set(), m.add(), m.remove());
+					return Mono.empty();
+				});
+			}
+		}
+		return result;
 	}
 
 	private int choose() {

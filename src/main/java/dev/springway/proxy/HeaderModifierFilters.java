@@ -30,7 +30,7 @@ final class HeaderModifierFilters {
 		};
 	}
 
-	private static void modify(HttpHeaders headers, List<Header> set, List<Header> add, List<String> remove) {
+	static void modify(HttpHeaders headers, List<Header> set, List<Header> add, List<String> remove) {
 		set.forEach(h -> headers.set(h.name(), h.value()));
 		add.forEach(h -> headers.add(h.name(), h.value()));
 		remove.forEach(headers::remove);

@@ -18,7 +18,8 @@ public sealed interface RouteAction {
 	record DirectResponse(int status) implements RouteAction {
 	}
 
-	record WeightedBackend(int weight, Backend backend) {
+	/** {@code filters} apply only to requests sent to this backend (header modifiers). */
+	record WeightedBackend(int weight, Backend backend, List<RouteFilter> filters) {
 	}
 
 	@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")

@@ -5,6 +5,7 @@ import dev.springway.routetable.RouteAction.Endpoint;
 import dev.springway.routetable.RouteAction.InvalidBackend;
 import dev.springway.routetable.RouteAction.Protocol;
 import dev.springway.routetable.RouteAction.ServiceBackend;
+import dev.springway.routetable.RouteFilter;
 import dev.springway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -69,7 +70,8 @@ final class BackendResolver {
 	}
 
 	/** The fields every route kind's backendRef has. */
-	record BackendRef(String group, String kind, String name, String namespace, Integer port, Integer weight) {
+	record BackendRef(String group, String kind, String name, String namespace, Integer port, Integer weight,
+			List<RouteFilter> filters) {
 	}
 
 	/**

@@ -74,12 +74,12 @@ final class GrpcRuleCompiler {
 				problems.add("Filter type " + type + " is not supported");
 			}
 		}
-		if (list(rule.getBackendRefs()).stream().anyMatch(ref -> !list(ref.getFilters()).isEmpty())) {
-			problems.add("Filters on backendRefs are not supported yet");
-		}
 		List<BackendRef> refs = list(rule.getBackendRefs()).stream()
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
-					r.getWeight()))
+					r.getWeight(), RuleCompiler.backendFilters(list(r.getFilters()).stream()
+						.map(f -> new RuleCompiler.HeaderFilterSpec(f.getType(), f.getRequestHeaderModifier(),
+								f.getResponseHeaderModifier()))
+						.toList(), problems)))
 			.toList();
 		return rules.rule(index, rule.getName(), matches, filters, "GRPCRoute", routeNamespace, refs, mirrors,
 				problems);

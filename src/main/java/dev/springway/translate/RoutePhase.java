@@ -215,7 +215,8 @@ final class RoutePhase {
 				&& s.tls() != null
 						? new WeightedBackend(weighted.weight(),
 								new ServiceBackend(s.namespace(), s.name(), s.port(), s.protocol(),
-										s.tls().withClientCertificate(certificate), s.endpoints()))
+										s.tls().withClientCertificate(certificate), s.endpoints()),
+								weighted.filters())
 						: weighted)
 			.toList());
 	}

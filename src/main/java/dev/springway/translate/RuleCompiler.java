@@ -105,12 +105,12 @@ final class RuleCompiler {
 			problems.add("A rule may have at most one RequestRedirect or URLRewrite filter");
 		}
 
-		if (list(rule.getBackendRefs()).stream().anyMatch(ref -> !list(ref.getFilters()).isEmpty())) {
-			problems.add("Filters on backendRefs are not supported yet");
-		}
 		List<BackendRef> refs = list(rule.getBackendRefs()).stream()
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
-					r.getWeight()))
+					r.getWeight(), backendFilters(list(r.getFilters()).stream()
+						.map(f -> new HeaderFilterSpec(f.getType(), f.getRequestHeaderModifier(),
+								f.getResponseHeaderModifier()))
+						.toList(), problems)))
 			.toList();
 		Timeouts timeouts = timeouts(rule.getTimeouts(), problems);
 		return rule(index, rule.getName(), matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems)
@@ -143,6 +143,28 @@ final class RuleCompiler {
 		return duration.isZero() ? null : duration;
 	}
 
+	/** The header-modifier view of a filter on a backendRef, the same for every route kind. */
+	record HeaderFilterSpec(String type, HTTPHeaderFilter request, HTTPHeaderFilter response) {
+	}
+
+	/** Filters on one backendRef: request and response header modifiers (extended support in the spec). */
+	static List<RouteFilter> backendFilters(List<HeaderFilterSpec> specs, List<String> problems) {
+		List<RouteFilter> filters = new ArrayList<>();
+		for (HeaderFilterSpec spec : specs) {
+			String type = orDefault(spec.type(), "");
+			if (type.equals("RequestHeaderModifier") && spec.request() != null) {
+				filters.add(headerModifier(true, spec.request(), problems));
+			}
+			else if (type.equals("ResponseHeaderModifier") && spec.response() != null) {
+				filters.add(headerModifier(false, spec.response(), problems));
+			}
+			else {
+				problems.add("Filter type " + type + " is not supported on backendRefs");
+			}
+		}
+		return List.copyOf(filters);
+	}
+
 	/**
 	 * Springway has no custom filters, so an ExtensionRef never resolves: the filter must not be skipped, so its rule
 	 * answers 500, and the route reports {@code ResolvedRefs=False/InvalidKind}.
@@ -161,7 +183,8 @@ final class RuleCompiler {
 		}
 		var ref = spec.getBackendRef();
 		BackendResolver.Resolution resolution = backends.resolve(routeKind, routeNamespace,
-				new BackendRef(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), null));
+				new BackendRef(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), null,
+						List.of()));
 		mirrors.add(resolution);
 		int numerator = 100;
 		int denominator = 100;
@@ -199,7 +222,7 @@ final class RuleCompiler {
 			}
 			int weight = ref.weight() == null ? 1 : ref.weight();
 			if (weight > 0) {
-				weighted.add(new WeightedBackend(weight, resolution.backend()));
+				weighted.add(new WeightedBackend(weight, resolution.backend(), ref.filters()));
 			}
 		}
 		boolean unresolvedFilter = filterRefs.stream().anyMatch(r -> Reasons.INVALID_KIND.equals(r.reason()));

@@ -163,6 +163,43 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
+	void backendRefFiltersApplyOnlyToTheirBackend() throws IOException {
+		Path file = folder.resolve("backend-filters.yaml");
+		Files.writeString(file, Manifests.route("per-backend", "gw-a", "per-backend.example.com", "/", "app-a")
+			.replace("    - {name: app-a, port: 8080}\n", """
+				    - name: app-a
+				      port: 8080
+				      filters:
+				      - type: RequestHeaderModifier
+				        requestHeaderModifier: {set: [{name: X-Backend, value: a}]}
+				      - type: ResponseHeaderModifier
+				        responseHeaderModifier: {set: [{name: X-Served-By, value: a}]}
+				    - name: app-b
+				      port: 8080
+				      filters:
+				      - type: RequestHeaderModifier
+				        requestHeaderModifier: {set: [{name: X-Backend, value: b}]}
+				""".indent(0)));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "per-backend.example.com", "/").status() == 200);
+			Map<String, Integer> seen = new HashMap<>();
+			for (int i = 0; i < 30; i++) {
+				TestHttp.Response response = TestHttp.get("127.0.0.2", port, "per-backend.example.com", "/");
+				String pod = response.pod();
+				String backendHeader = response.json().get("headers").get("X-Backend").get(0).asString();
+				assertThat(pod).startsWith("app-" + backendHeader);
+				assertThat(response.headers().get("X-Served-By")).isEqualTo(pod.equals("app-a") ? "a" : null);
+				seen.merge(backendHeader, 1, Integer::sum);
+			}
+			assertThat(seen).containsOnlyKeys("a", "b");
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	@Test
 	void webSocketsAreProxied() {
 		List<String> replies = HttpClient.create()
 			.headers(h -> h.set("Host", "a.example.com"))

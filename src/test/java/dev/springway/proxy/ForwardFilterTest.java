@@ -28,7 +28,7 @@ class ForwardFilterTest {
 
 	@Test
 	void endpointsAreChosenRoundRobinAndHostIsPreserved() {
-		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB))), b -> new AtomicInteger());
+		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB, List.of()))), b -> new AtomicInteger());
 		List<URI> targets = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			MockServerWebExchange exchange = exchange();
@@ -45,7 +45,7 @@ class ForwardFilterTest {
 	@Test
 	void invalidBackendsGetTheirWeightedShareOf500() {
 		ForwardFilter filter = new ForwardFilter(new Forward(
-				List.of(new WeightedBackend(3, WEB), new WeightedBackend(1, new InvalidBackend("BackendNotFound", 500)))),
+				List.of(new WeightedBackend(3, WEB, List.of()), new WeightedBackend(1, new InvalidBackend("BackendNotFound", 500), List.of()))),
 				b -> new AtomicInteger());
 		int errors = 0;
 		int requests = 4000;
@@ -63,7 +63,8 @@ class ForwardFilterTest {
 	@Test
 	void noReadyEndpointsIs503AndNoBackendIs500() {
 		assertThat(status(new Forward(List.of(new WeightedBackend(1,
-				new ServiceBackend("default", "idle", 80, RouteAction.Protocol.HTTP, null, List.of())))))).isEqualTo(503);
+				new ServiceBackend("default", "idle", 80, RouteAction.Protocol.HTTP, null, List.of()), List.of())))))
+			.isEqualTo(503);
 		assertThat(status(new RouteAction.DirectResponse(500))).isEqualTo(500);
 	}
 
