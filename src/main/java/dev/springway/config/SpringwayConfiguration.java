@@ -4,6 +4,7 @@ import dev.springway.pipeline.GatewayApiEndpoint;
 import dev.springway.pipeline.GatewayApiHealthIndicator;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.proxy.BackendRoutingFilter;
+import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
@@ -14,14 +15,19 @@ import dev.springway.translate.Translator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.core.env.Environment;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.web.server.WebFilter;
 import reactor.netty.http.client.HttpClient;
 
 import java.time.Clock;
@@ -60,6 +66,18 @@ public class SpringwayConfiguration {
 	BackendRoutingFilter backendRoutingFilter(HttpClient httpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
 		return new BackendRoutingFilter(httpClient, headersFilters, properties);
+	}
+
+	/** Replaces Spring Cloud Gateway's handler mapping so that CORS preflights reach the routes' CORS filters. */
+	@Bean
+	GatewayApiHandlerMapping routePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+			GlobalCorsProperties globalCorsProperties, Environment environment) {
+		return new GatewayApiHandlerMapping(webHandler, routeLocator, globalCorsProperties, environment);
+	}
+
+	@Bean
+	WebFilter corsPreflightRoutingFilter(GatewayApiHandlerMapping handlerMapping) {
+		return handlerMapping.preflightFilter();
 	}
 
 	@Bean

@@ -108,6 +108,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		if (filter instanceof RouteFilter.RequestRedirect r) {
 			return new RedirectFilter(r, entry.match().path());
 		}
+		if (filter instanceof RouteFilter.Cors cors) {
+			return new CorsFilter(cors);
+		}
 		if (filter instanceof RouteFilter.RequestMirror mirror) {
 			return new MirrorFilter(mirror, MIRROR_CLIENTS);
 		}

@@ -25,6 +25,11 @@ public sealed interface RouteFilter {
 	record UrlRewrite(String hostname, PathModifier path) implements RouteFilter {
 	}
 
+	/** CORS: preflights are answered by the gateway; responses to allowed origins carry the CORS headers. */
+	record Cors(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders,
+			List<String> exposeHeaders, boolean allowCredentials, int maxAge) implements RouteFilter {
+	}
+
 	/**
 	 * RequestMirror: a copy of {@code numerator/denominator} of the requests goes to {@code backend}, fire and
 	 * forget; an invalid backend mirrors nothing.

@@ -15,6 +15,7 @@ import dev.springway.translate.BackendResolver.BackendRef;
 import dev.springway.routetable.RouteMatch.HeaderMatch;
 import dev.springway.routetable.RouteMatch.PathMatch;
 import dev.springway.routetable.RouteMatch.QueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPCORSFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
@@ -347,6 +348,14 @@ final class RuleCompiler {
 				}
 				return new RouteFilter.RequestRedirect(spec.getScheme(), spec.getHostname(), spec.getPort(),
 						pathModifier(spec.getPath(), matches, problems), code);
+			}
+			case "CORS" -> {
+				HTTPCORSFilter spec = filter.getCors();
+				return spec == null ? missing(type, problems)
+						: new RouteFilter.Cors(List.copyOf(list(spec.getAllowOrigins())),
+								List.copyOf(list(spec.getAllowMethods())), List.copyOf(list(spec.getAllowHeaders())),
+								List.copyOf(list(spec.getExposeHeaders())), Boolean.TRUE.equals(spec.getAllowCredentials()),
+								spec.getMaxAge() == null ? 5 : spec.getMaxAge());
 			}
 			case "URLRewrite" -> {
 				HTTPURLRewriteFilter spec = filter.getUrlRewrite();

@@ -200,6 +200,86 @@ class GatewayEndToEndTest {
 	}
 
 	@Test
+	void corsPreflightsAreAnsweredByTheGateway() throws IOException {
+		Path file = folder.resolve("cors.yaml");
+		Files.writeString(file, Manifests.route("cors", "gw-a", "cors.example.com", "/", "app-a")
+			.replace("    backendRefs:\n", """
+				    filters:
+				    - type: CORS
+				      cors:
+				        allowOrigins: ["https://www.foo.com", "https://*.bar.com"]
+				        allowMethods: [GET, POST]
+				        allowHeaders: [x-header-1]
+				        exposeHeaders: [x-exposed]
+				        allowCredentials: true
+				        maxAge: 600
+				    backendRefs:
+				""".indent(0)));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "cors.example.com", "/").status() == 200);
+			int before = appA.received().size();
+			TestHttp.Response preflight = TestHttp.options("127.0.0.2", port, "cors.example.com", "/api",
+					"Origin", "https://a.bar.com", "Access-Control-Request-Method", "POST",
+					"Access-Control-Request-Headers", "x-header-1");
+			assertThat(preflight.status()).isEqualTo(204);
+			assertThat(preflight.headers().get("Access-Control-Allow-Origin")).isEqualTo("https://a.bar.com");
+			assertThat(preflight.headers().get("Access-Control-Allow-Methods")).isEqualTo("GET, POST");
+			assertThat(preflight.headers().get("Access-Control-Allow-Headers")).isEqualTo("x-header-1");
+			assertThat(preflight.headers().get("Access-Control-Allow-Credentials")).isEqualTo("true");
+			assertThat(preflight.headers().get("Access-Control-Max-Age")).isEqualTo("600");
+			assertThat(appA.received()).as("the backend never sees a preflight").hasSize(before);
+
+			TestHttp.Response denied = TestHttp.options("127.0.0.2", port, "cors.example.com", "/api",
+					"Origin", "https://evil.example.org", "Access-Control-Request-Method", "POST");
+			assertThat(denied.headers().get("Access-Control-Allow-Origin")).isNull();
+
+			TestHttp.Response actual = TestHttp.get("127.0.0.2", port, "cors.example.com", "/api", "Origin",
+					"https://www.foo.com");
+			assertThat(actual.pod()).isEqualTo("app-a");
+			assertThat(actual.headers().get("Access-Control-Allow-Origin")).isEqualTo("https://www.foo.com");
+			assertThat(actual.headers().get("Access-Control-Expose-Headers")).isEqualTo("x-exposed");
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	@Test
+	void urlRewritesChangeHostAndPathAndKeepTheQuery() throws IOException {
+		Path file = folder.resolve("rewrite.yaml");
+		Files.writeString(file, Manifests.route("rewrite", "gw-a", "rewrite.example.com", "/prefix", "app-a")
+			.replace("    backendRefs:\n", """
+				    filters:
+				    - type: URLRewrite
+				      urlRewrite:
+				        hostname: backend.internal
+				        path: {type: ReplacePrefixMatch, replacePrefixMatch: /}
+				    backendRefs:
+				""".indent(0))
+				+ Manifests.route("full", "gw-a", "full.example.com", "/full", "app-a").replace("    backendRefs:\n", """
+						    filters:
+						    - type: URLRewrite
+						      urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /one}}
+						    backendRefs:
+						""".indent(0)));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "rewrite.example.com", "/prefix").status() == 200);
+			TestHttp.Response prefix = TestHttp.get("127.0.0.2", port, "rewrite.example.com", "/prefix/one/two?a=b");
+			assertThat(prefix.json().get("path").asString()).isEqualTo("/one/two?a=b");
+			assertThat(prefix.json().get("host").asString()).isEqualTo("backend.internal");
+			assertThat(TestHttp.get("127.0.0.2", port, "rewrite.example.com", "/prefix").json().get("path").asString())
+				.isEqualTo("/");
+			assertThat(TestHttp.get("127.0.0.2", port, "full.example.com", "/full/x/y?q=1").json().get("path")
+				.asString()).isEqualTo("/one?q=1");
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	@Test
 	void webSocketsAreProxied() {
 		List<String> replies = HttpClient.create()
 			.headers(h -> h.set("Host", "a.example.com"))

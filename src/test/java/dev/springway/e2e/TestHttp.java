@@ -39,6 +39,22 @@ final class TestHttp {
 		return get(CLIENT, address, port, host, path, headers);
 	}
 
+	/** An OPTIONS request (a CORS preflight, say). */
+	static Response options(String address, int port, String host, String path, String... headers) {
+		return CLIENT.headers(h -> {
+			h.set("Host", host);
+			for (int i = 0; i + 1 < headers.length; i += 2) {
+				h.add(headers[i], headers[i + 1]);
+			}
+		})
+			.options()
+			.uri("http://" + address + ":" + port + path)
+			.responseSingle((response, body) -> body.asString()
+				.defaultIfEmpty("")
+				.map(text -> new Response(response.status().code(), response.responseHeaders(), text)))
+			.block(Duration.ofSeconds(10));
+	}
+
 	/** The same request over cleartext HTTP/2 with prior knowledge. */
 	static Response getH2c(String address, int port, String host, String path) {
 		return get(CLIENT.protocol(HttpProtocol.H2C), address, port, host, path);

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
+import reactor.core.publisher.Mono;
+
 import java.net.InetSocketAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +37,19 @@ class RedirectFilterTest {
 			.isEqualTo("https://example.com/old");
 		assertThat(location(new RequestRedirect("https", null, 8443, null, 301), 8080, "/old"))
 			.isEqualTo("https://example.com:8443/old");
+	}
+
+	@Test
+	void everyRedirectStatusIsAnswered() {
+		for (int code : new int[] { 301, 302, 303, 307, 308 }) {
+			MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/old")
+				.header("Host", "example.com").localAddress(new InetSocketAddress("127.0.0.1", 80)));
+			exchange.getAttributes().put(ListenerSelectionFilter.HOST_ATTR, "example.com");
+			new RedirectFilter(new RequestRedirect(null, "other.example.com", null, null, code), PREFIX)
+				.filter(exchange, e -> Mono.error(new AssertionError("must not forward"))).block();
+			assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(code);
+			assertThat(exchange.getResponse().getHeaders().getLocation()).hasToString("http://other.example.com/old");
+		}
 	}
 
 	@Test

@@ -1,0 +1,51 @@
+package dev.springway.proxy;
+
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.cors.reactive.CorsUtils;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * Spring Cloud Gateway's route lookup, plus a path for CORS preflights: Spring WebFlux answers preflights itself and
+ * never runs a handler for them, so {@link #preflightFilter()} routes them before the dispatcher does. A route's CORS
+ * filter then answers them (Gateway API semantics); a route without one proxies them to its backend.
+ */
+public final class GatewayApiHandlerMapping extends RoutePredicateHandlerMapping {
+
+	public GatewayApiHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+			GlobalCorsProperties globalCorsProperties, Environment environment) {
+		super(webHandler, routeLocator, globalCorsProperties, environment);
+	}
+
+	/** Runs after {@link ListenerSelectionFilter}; requests that are not preflights pass through untouched. */
+	public WebFilter preflightFilter() {
+		return new PreflightFilter();
+	}
+
+	private final class PreflightFilter implements WebFilter, Ordered {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+			if (!CorsUtils.isPreFlightRequest(exchange.getRequest())) {
+				return chain.filter(exchange);
+			}
+			return getHandlerInternal(exchange)
+				.flatMap(handler -> ((WebHandler) handler).handle(exchange).thenReturn(Boolean.TRUE))
+				.switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(Boolean.TRUE)))
+				.then();
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE + 200;
+		}
+	}
+}
