@@ -9,13 +9,14 @@ import java.util.List;
 public final class SupportedFeatures {
 
 	public static final List<String> NAMES = List.of("BackendTLSPolicy", "BackendTLSPolicySANValidation", "GRPCRoute",
-			"Gateway", "GatewayBackendClientCertificate", "GatewayFrontendClientCertificateValidation",
+			"Gateway", "GatewayAddressEmpty", "GatewayBackendClientCertificate", "GatewayFrontendClientCertificateValidation",
 			"GatewayFrontendClientCertificateValidationInsecureFallback", "GatewayHTTPSListenerDetectMisdirectedRequests",
 			"HTTPRoute", "HTTPRoute303RedirectStatusCode", "HTTPRoute307RedirectStatusCode", "HTTPRoute308RedirectStatusCode",
 			"HTTPRouteBackendProtocolH2C", "HTTPRouteBackendProtocolWebSocket", "HTTPRouteBackendRequestHeaderModification",
 			"HTTPRouteBackendTimeout", "HTTPRouteCORS", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
-			"HTTPRouteNamedRouteRule", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite", "HTTPRoutePortRedirect",
-			"HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestTimeout",
+			"HTTPRouteNamedRouteRule", "HTTPRouteParentRefPort", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite",
+			"HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror",
+			"HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout",
 			"HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
 
 	private SupportedFeatures() {

@@ -88,7 +88,10 @@ final class GatewayPhase {
 		String addressProblem = null;
 		for (GatewaySpecAddress address : list(gateway.getSpec().getAddresses())) {
 			String type = orDefault(address.getType(), "IPAddress");
-			if (!type.equals("IPAddress") || address.getValue() == null || !IPV4.matcher(address.getValue()).matches()) {
+			if (type.equals("IPAddress") && (address.getValue() == null || address.getValue().isEmpty())) {
+				continue; // An empty value asks the implementation to pick one: every interface, as with none.
+			}
+			if (!type.equals("IPAddress") || !IPV4.matcher(address.getValue()).matches()) {
 				addressProblem = "Address " + address.getValue() + " of type " + type
 						+ " is not supported: only IPv4 addresses of type IPAddress";
 			}

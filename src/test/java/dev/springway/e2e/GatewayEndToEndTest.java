@@ -126,6 +126,41 @@ class GatewayEndToEndTest {
 		}
 	}
 
+	@Test
+	void severalMirrorsAndAFractionAreHonoured() throws IOException {
+		Path file = folder.resolve("mirrors.yaml");
+		Files.writeString(file, Manifests.route("many", "gw-a", "many.example.com", "/", "app-a")
+			.replace("    backendRefs:\n", """
+				    filters:
+				    - type: RequestMirror
+				      requestMirror: {backendRef: {name: app-b, port: 8080}, fraction: {numerator: 1, denominator: 4}}
+				    - type: RequestMirror
+				      requestMirror: {backendRef: {name: app-a, port: 8080}}
+				    backendRefs:
+				""".indent(0)));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "many.example.com", "/warm").status() == 200);
+			int requests = 400;
+			for (int i = 0; i < requests; i++) {
+				assertThat(TestHttp.get("127.0.0.2", port, "many.example.com", "/m/" + i).pod()).isEqualTo("app-a");
+			}
+			// Every request reaches app-a twice (primary and its own mirror); a quarter is mirrored to app-b.
+			await().atMost(Duration.ofSeconds(10)).until(() -> count(appA, "/m/") == 2 * requests);
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+				.until(() -> count(appB, "/m/") + count(appB2, "/m/"), n -> true);
+			long toB = count(appB, "/m/") + count(appB2, "/m/");
+			assertThat(toB).isBetween(60L, 140L);
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
+	private static long count(EchoBackend backend, String prefix) {
+		return backend.received().stream().filter(r -> r.startsWith("GET " + prefix)).count();
+	}
+
 	/** Adds a RequestMirror to app-b in front of the route's backendRefs. */
 	private static String withMirror(String route, String extra) {
 		return route.replace("    backendRefs:\n", "    filters:\n    - type: RequestMirror\n"
