@@ -33,6 +33,9 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	/** Exchange attribute: the {@link Protocol} of the chosen backend. */
 	public static final String PROTOCOL_ATTR = "springway.backend.protocol";
 
+	/** Exchange attribute, set when the backend refused the connection (answered 503), for retries. */
+	public static final String CONNECT_FAILED_ATTR = "springway.backend.connectFailed";
+
 	/** Exchange attribute: the {@link BackendTls} of the chosen backend, if it is reached over TLS. */
 	public static final String TLS_ATTR = "springway.backend.tls";
 
@@ -83,8 +86,9 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 			if (exchange.getResponse().isCommitted()) {
 				return Mono.error(error);
 			}
+			exchange.getAttributes().put(CONNECT_FAILED_ATTR, Boolean.TRUE);
 			exchange.getResponse().setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-			return exchange.getResponse().setComplete();
+			return Mono.empty();
 		});
 	}
 

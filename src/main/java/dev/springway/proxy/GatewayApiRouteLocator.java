@@ -84,7 +84,11 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().request()),
 					TimeoutFilter.REQUEST_ORDER));
 		}
-		if (entry.timeouts().backendRequest() != null) {
+		if (entry.retry() != null) {
+			filters.add(new OrderedGatewayFilter(new RetryFilter(entry.retry(), entry.timeouts().backendRequest()),
+					RetryFilter.ORDER));
+		}
+		else if (entry.timeouts().backendRequest() != null) {
 			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().backendRequest()),
 					TimeoutFilter.BACKEND_REQUEST_ORDER));
 		}

@@ -8,7 +8,14 @@ import java.util.List;
  * the route's and the listener's (null: any host); {@code source} is the route object, e.g. {@code httproute/ns/name}.
  */
 public record RouteEntry(String id, String source, ListenerRef listener, String hostname, RouteMatch match,
-		List<RouteFilter> filters, RouteAction action, Timeouts timeouts) {
+		List<RouteFilter> filters, RouteAction action, Timeouts timeouts, Retry retry) {
+
+	/**
+	 * HTTPRoute {@code retry} (experimental): up to {@code attempts} more tries, {@code backoff} apart, when the
+	 * backend answers one of {@code codes}, refuses the connection or exceeds {@code timeouts.backendRequest}.
+	 */
+	public record Retry(List<Integer> codes, int attempts, Duration backoff) {
+	}
 
 	/**
 	 * HTTPRoute {@code timeouts}: {@code request} bounds the whole transaction, {@code backendRequest} one backend

@@ -17,7 +17,8 @@ public final class SupportedFeatures {
 			"HTTPRouteNamedRouteRule", "HTTPRouteParentRefPort", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite",
 			"HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror",
 			"HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout",
-			"HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
+			"HTTPRouteResponseHeaderModification", "HTTPRouteRetry", "HTTPRouteRetryConnectionError",
+			"HTTPRouteSchemeRedirect", "ReferenceGrant");
 
 	private SupportedFeatures() {
 	}

@@ -199,7 +199,8 @@ final class RoutePhase {
 					RouteMatch match = rule.matches().get(m);
 					RouteEntry entry = new RouteEntry(id + "/rule/" + rule.label() + "/match/" + m + "/listener/"
 							+ listener + (hostname == null ? "" : "/host/" + hostname), id, listener, hostname, match,
-							rule.filters(), withClientCertificate(rule.action(), clientCertificate), rule.timeouts());
+							rule.filters(), withClientCertificate(rule.action(), clientCertificate), rule.timeouts(),
+							rule.retry());
 					emitted.add(new RankedEntry(entry, created, routeKey, rule.index(), m));
 				}
 			}

@@ -8,6 +8,7 @@ import dev.springway.routetable.RouteAction.WeightedBackend;
 import dev.springway.routetable.RouteFilter;
 import dev.springway.routetable.RouteFilter.Header;
 import dev.springway.routetable.RouteFilter.PathModifier;
+import dev.springway.routetable.RouteEntry.Retry;
 import dev.springway.routetable.RouteEntry.Timeouts;
 import dev.springway.routetable.RouteMatch;
 import dev.springway.status.Reasons;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRetry;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
@@ -58,11 +60,11 @@ final class RuleCompiler {
 	/** A compiled rule, or why it cannot be served ({@code unsupported}); {@code backendProblem} feeds ResolvedRefs. */
 	record CompiledRule(int index, String name, List<RouteMatch> matches, List<RouteFilter> filters,
 			RouteAction action, String unsupported, BackendResolver.Resolution backendProblem,
-			Set<String> tlsPolicies, Timeouts timeouts) {
+			Set<String> tlsPolicies, Timeouts timeouts, Retry retry) {
 
-		CompiledRule withTimeouts(Timeouts timeouts) {
+		CompiledRule withTimeouts(Timeouts timeouts, Retry retry) {
 			return new CompiledRule(index, name, matches, filters, action, unsupported, backendProblem, tlsPolicies,
-					timeouts);
+					timeouts, retry);
 		}
 
 		/** The rule's name when it has one (named route rules), else its index. */
@@ -114,8 +116,33 @@ final class RuleCompiler {
 						.toList(), problems)))
 			.toList();
 		Timeouts timeouts = timeouts(rule.getTimeouts(), problems);
+		Retry retry = retry(rule.getRetry(), problems);
 		return rule(index, rule.getName(), matches, filters, "HTTPRoute", routeNamespace, refs, mirrors, problems)
-			.withTimeouts(timeouts);
+			.withTimeouts(timeouts, retry);
+	}
+
+	/** Retries default to one attempt, 25 ms apart; codes must be HTTP error statuses. */
+	private static Retry retry(HTTPRouteRetry spec, List<String> problems) {
+		if (spec == null) {
+			return null;
+		}
+		List<Integer> codes = List.copyOf(list(spec.getCodes()));
+		if (codes.stream().anyMatch(code -> code < 400 || code > 599)) {
+			problems.add("Retry codes must be between 400 and 599: " + codes);
+		}
+		int attempts = spec.getAttempts() == null ? 1 : spec.getAttempts();
+		if (attempts < 0) {
+			problems.add("Retry attempts must not be negative");
+		}
+		Duration backoff = Duration.ofMillis(25);
+		if (spec.getBackoff() != null) {
+			backoff = GatewayDurations.parse(spec.getBackoff());
+			if (backoff == null) {
+				problems.add("Retry backoff " + spec.getBackoff() + " is not a valid duration");
+				backoff = Duration.ZERO;
+			}
+		}
+		return attempts == 0 ? null : new Retry(codes, attempts, backoff);
 	}
 
 	/** {@code 0s} disables a timeout; backendRequest may not exceed request. */
@@ -232,7 +259,7 @@ final class RuleCompiler {
 				: new DirectResponse(BackendResolver.invalidStatus(routeKind));
 		String unsupported = problems.isEmpty() ? null : String.join("; ", problems);
 		return new CompiledRule(index, name, List.copyOf(matches), List.copyOf(filters), action, unsupported,
-				backendProblem, Set.copyOf(tlsPolicies), Timeouts.NONE);
+				backendProblem, Set.copyOf(tlsPolicies), Timeouts.NONE, null);
 	}
 
 	private static RouteMatch match(HTTPRouteMatch match, List<String> problems) {

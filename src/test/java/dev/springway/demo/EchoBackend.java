@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,11 +34,16 @@ public final class EchoBackend implements AutoCloseable {
 
 	private static final Pattern DELAY = Pattern.compile("[?&]delay=([0-9]+)(ms|s)");
 
+	/** {@code /retry?id=X&fail=N&code=C}: the first N requests with id X answer C. */
+	private static final Pattern RETRY = Pattern.compile("/retry\\?id=([^&]+)&fail=([0-9]+)&code=([0-9]+)");
+
 	private final DisposableServer server;
 
 	private final String namespace;
 
 	private final String pod;
+
+	private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
 	/** "METHOD uri body-length" of every request received, in order. */
 	private final List<String> received = Collections.synchronizedList(new ArrayList<>());
@@ -70,6 +76,11 @@ public final class EchoBackend implements AutoCloseable {
 			.handle((request, response) -> {
 				if ("websocket".equalsIgnoreCase(request.requestHeaders().get("Upgrade"))) {
 					return response.sendWebsocket((in, out) -> out.sendString(in.receive().asString().map(m -> pod + ":" + m)));
+				}
+				Matcher retry = RETRY.matcher(request.uri());
+				if (retry.find() && failures.merge(retry.group(1), 1, Integer::sum) <= Integer.parseInt(retry.group(2))) {
+					received.add(request.method().name() + " " + request.uri() + " failed");
+					return response.status(Integer.parseInt(retry.group(3))).send();
 				}
 				Duration delay = delay(request.uri());
 				return Mono.delay(delay).then(request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]))

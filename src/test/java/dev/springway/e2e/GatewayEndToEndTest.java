@@ -161,6 +161,35 @@ class GatewayEndToEndTest {
 		return backend.received().stream().filter(r -> r.startsWith("GET " + prefix)).count();
 	}
 
+	@Test
+	void failedAttemptsAreRetried() throws IOException {
+		int closedPort = freePort();
+		Path file = folder.resolve("retry.yaml");
+		String retry = "    retry: {codes: [503], attempts: 2, backoff: 10ms}\n    backendRefs:\n";
+		Files.writeString(file, Manifests.route("retried", "gw-a", "retry.example.com", "/", "app-a")
+			.replace("    backendRefs:\n", retry)
+				+ Manifests.service("half-down", closedPort, appA.port())
+				+ Manifests.route("half-down", "gw-a", "half-down.example.com", "/", "half-down")
+					.replace("    backendRefs:\n", retry));
+		try {
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "retry.example.com", "/").status() == 200);
+			assertThat(TestHttp.get("127.0.0.2", port, "retry.example.com", "/retry?id=twice&fail=2&code=503")
+				.status()).as("third attempt succeeds").isEqualTo(200);
+			assertThat(TestHttp.get("127.0.0.2", port, "retry.example.com", "/retry?id=thrice&fail=3&code=503")
+				.status()).as("attempts exhausted").isEqualTo(503);
+			assertThat(TestHttp.get("127.0.0.2", port, "retry.example.com", "/retry?id=other&fail=1&code=500")
+				.status()).as("500 is not a retry code").isEqualTo(500);
+			for (int i = 0; i < 6; i++) {
+				assertThat(TestHttp.get("127.0.0.2", port, "half-down.example.com", "/").status())
+					.as("a refused connection is retried on the next endpoint").isEqualTo(200);
+			}
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
 	/** Adds a RequestMirror to app-b in front of the route's backendRefs. */
 	private static String withMirror(String route, String extra) {
 		return route.replace("    backendRefs:\n", "    filters:\n    - type: RequestMirror\n"

@@ -73,7 +73,7 @@ class RouteMatchPredicateTest {
 
 	private static RouteMatchPredicate predicate(RouteMatch match, String hostname) {
 		return new RouteMatchPredicate(new RouteEntry("id", "httproute/default/r", LISTENER, hostname, match,
-				List.of(), new RouteAction.DirectResponse(500), RouteEntry.Timeouts.NONE));
+				List.of(), new RouteAction.DirectResponse(500), RouteEntry.Timeouts.NONE, null));
 	}
 
 	/** The attributes {@link ListenerSelectionFilter} would have set for a request on {@link #LISTENER}. */
