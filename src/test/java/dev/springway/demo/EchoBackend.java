@@ -34,6 +34,9 @@ public final class EchoBackend implements AutoCloseable {
 
 	private static final Pattern DELAY = Pattern.compile("[?&]delay=([0-9]+)(ms|s)");
 
+	/** {@code ?id=X&slowFirst=N&delay=D}: only the first N requests with id X are delayed. */
+	private static final Pattern SLOW_FIRST = Pattern.compile("[?&]id=([^&]+)&slowFirst=([0-9]+)");
+
 	/** {@code /retry?id=X&fail=N&code=C}: the first N requests with id X answer C. */
 	private static final Pattern RETRY = Pattern.compile("/retry\\?id=([^&]+)&fail=([0-9]+)&code=([0-9]+)");
 
@@ -82,7 +85,9 @@ public final class EchoBackend implements AutoCloseable {
 					received.add(request.method().name() + " " + request.uri() + " failed");
 					return response.status(Integer.parseInt(retry.group(3))).send();
 				}
-				Duration delay = delay(request.uri());
+				Matcher slow = SLOW_FIRST.matcher(request.uri());
+				Duration delay = slow.find() && failures.merge("slow:" + slow.group(1), 1, Integer::sum) > Integer
+					.parseInt(slow.group(2)) ? Duration.ZERO : delay(request.uri());
 				return Mono.delay(delay).then(request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]))
 					.flatMap(content -> {
 					received.add(request.method().name() + " " + request.uri() + " " + content.length);

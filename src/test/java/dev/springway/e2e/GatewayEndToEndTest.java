@@ -184,6 +184,15 @@ class GatewayEndToEndTest {
 				assertThat(TestHttp.get("127.0.0.2", port, "half-down.example.com", "/").status())
 					.as("a refused connection is retried on the next endpoint").isEqualTo(200);
 			}
+			Files.writeString(file, Manifests.route("slow-once", "gw-a", "slow-once.example.com", "/", "app-a")
+				.replace("    backendRefs:\n",
+						"    timeouts: {backendRequest: 300ms}\n    retry: {attempts: 1, backoff: 10ms}\n    backendRefs:\n"));
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> TestHttp.get("127.0.0.2", port, "slow-once.example.com", "/").status() == 200);
+			assertThat(TestHttp.get("127.0.0.2", port, "slow-once.example.com", "/?id=late&slowFirst=1&delay=2s")
+				.status()).as("a timed-out attempt is retried").isEqualTo(200);
+			assertThat(TestHttp.get("127.0.0.2", port, "slow-once.example.com", "/?id=later&slowFirst=2&delay=2s")
+				.status()).as("every attempt timed out").isEqualTo(504);
 		}
 		finally {
 			Files.delete(file);
