@@ -11,75 +11,47 @@ import java.util.List;
 
 import static dev.springway.translate.Objects2.list;
 
-/** What {@link RoutePhase} needs of a route of any kind: its parents, hostnames and compiled rules. */
-sealed interface RouteSource {
+/**
+ * What {@link RoutePhase} needs of a route of any kind: its parents, hostnames and compiled rules.
+ * {@link #compileRules()} may throw on input the API server would have rejected; the route alone is then rejected.
+ */
+record RouteSource(HasMetadata object, String kind, List<ParentReference> parentRefs, List<String> hostnames,
+		CompileRules compiler) {
 
-	HasMetadata object();
+	/** Compiles the route's rules, given its namespace. */
+	interface CompileRules {
 
-	String kind();
-
-	List<ParentReference> parentRefs();
-
-	List<String> hostnames();
-
-	/** May throw on input the API server would have rejected; the route alone is then rejected. */
-	List<CompiledRule> compileRules();
-
-	record Http(HTTPRoute object, RuleCompiler compiler) implements RouteSource {
-
-		@Override
-		public String kind() {
-			return "HTTPRoute";
-		}
-
-		@Override
-		public List<ParentReference> parentRefs() {
-			return object.getSpec() == null ? List.of() : list(object.getSpec().getParentRefs());
-		}
-
-		@Override
-		public List<String> hostnames() {
-			return object.getSpec() == null ? List.of() : list(object.getSpec().getHostnames());
-		}
-
-		@Override
-		public List<CompiledRule> compileRules() {
-			List<CompiledRule> rules = new ArrayList<>();
-			var specRules = object.getSpec() == null ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule>of()
-					: list(object.getSpec().getRules());
-			for (int i = 0; i < specRules.size(); i++) {
-				rules.add(compiler.compile(object.getMetadata().getNamespace(), i, specRules.get(i)));
-			}
-			return rules;
-		}
+		List<CompiledRule> compile(String namespace);
 	}
 
-	record Grpc(GRPCRoute object, GrpcRuleCompiler compiler) implements RouteSource {
+	List<CompiledRule> compileRules() {
+		return compiler.compile(object.getMetadata().getNamespace());
+	}
 
-		@Override
-		public String kind() {
-			return "GRPCRoute";
-		}
+	static RouteSource http(HTTPRoute route, RuleCompiler compiler) {
+		var spec = route.getSpec();
+		return new RouteSource(route, "HTTPRoute", spec == null ? List.of() : list(spec.getParentRefs()),
+				spec == null ? List.of() : list(spec.getHostnames()),
+				namespace -> compileAll(spec == null ? List.of() : list(spec.getRules()), namespace, compiler::compile));
+	}
 
-		@Override
-		public List<ParentReference> parentRefs() {
-			return object.getSpec() == null ? List.of() : list(object.getSpec().getParentRefs());
-		}
+	static RouteSource grpc(GRPCRoute route, GrpcRuleCompiler compiler) {
+		var spec = route.getSpec();
+		return new RouteSource(route, "GRPCRoute", spec == null ? List.of() : list(spec.getParentRefs()),
+				spec == null ? List.of() : list(spec.getHostnames()),
+				namespace -> compileAll(spec == null ? List.of() : list(spec.getRules()), namespace, compiler::compile));
+	}
 
-		@Override
-		public List<String> hostnames() {
-			return object.getSpec() == null ? List.of() : list(object.getSpec().getHostnames());
-		}
+	private interface RuleCompilation<R> {
 
-		@Override
-		public List<CompiledRule> compileRules() {
-			List<CompiledRule> rules = new ArrayList<>();
-			var specRules = object.getSpec() == null ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule>of()
-					: list(object.getSpec().getRules());
-			for (int i = 0; i < specRules.size(); i++) {
-				rules.add(compiler.compile(object.getMetadata().getNamespace(), i, specRules.get(i)));
-			}
-			return rules;
+		CompiledRule compile(String namespace, int index, R rule);
+	}
+
+	private static <R> List<CompiledRule> compileAll(List<R> rules, String namespace, RuleCompilation<R> compile) {
+		List<CompiledRule> compiled = new ArrayList<>();
+		for (int i = 0; i < rules.size(); i++) {
+			compiled.add(compile.compile(namespace, i, rules.get(i)));
 		}
+		return compiled;
 	}
 }

@@ -77,8 +77,8 @@ public final class Translator {
 		RuleCompiler httpRules = new RuleCompiler(backends);
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
 		List<RouteSource> sources = new ArrayList<>();
-		snapshot.httpRoutes().forEach(route -> sources.add(new RouteSource.Http(route, httpRules)));
-		snapshot.grpcRoutes().forEach(route -> sources.add(new RouteSource.Grpc(route, grpcRules)));
+		snapshot.httpRoutes().forEach(route -> sources.add(RouteSource.http(route, httpRules)));
+		snapshot.grpcRoutes().forEach(route -> sources.add(RouteSource.grpc(route, grpcRules)));
 		List<ObjectStatus> routeStatuses = new ArrayList<>();
 		for (RouteSource source : sources) {
 			List<RouteParentStatus> parents = routes.translate(source);
