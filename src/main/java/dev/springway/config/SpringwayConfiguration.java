@@ -57,8 +57,8 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
-	ListenerServers listenerServers(HttpHandler httpHandler) {
-		return new ListenerServers(httpHandler);
+	ListenerServers listenerServers(HttpHandler httpHandler, SpringwayProperties properties) {
+		return new ListenerServers(httpHandler, properties.listeners());
 	}
 
 	/** Replaces Spring Cloud Gateway's routing filter (turned off in application.yaml) to add h2c backends. */

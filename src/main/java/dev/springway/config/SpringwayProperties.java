@@ -3,6 +3,7 @@ package dev.springway.config;
 import dev.springway.translate.TranslatorSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import dev.springway.proxy.ListenerLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +18,14 @@ import java.time.Duration;
  * @param file the file provider
  * @param kubernetes the Kubernetes provider
  * @param reconcile debouncing of changes
+ * @param listeners limits every Gateway listener enforces on its clients
  */
 @ConfigurationProperties("springway")
 public record SpringwayProperties(Provider provider,
 		@DefaultValue(TranslatorSettings.DEFAULT_CONTROLLER_NAME) String controllerName,
 		@DefaultValue("127.0.0.1") String advertisedAddress, @DefaultValue File file,
-		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile) {
+		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile,
+		@DefaultValue ListenerLimits listeners) {
 
 	public enum Provider {
 		file, kubernetes

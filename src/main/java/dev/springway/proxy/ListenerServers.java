@@ -46,8 +46,11 @@ public final class ListenerServers implements AutoCloseable {
 
 	private final Map<SocketKey, Bound> servers = new HashMap<>();
 
-	public ListenerServers(HttpHandler httpHandler) {
+	private final ListenerLimits limits;
+
+	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits) {
 		this.handler = new ReactorHttpHandlerAdapter(httpHandler);
+		this.limits = limits;
 	}
 
 	/**
@@ -104,7 +107,15 @@ public final class ListenerServers implements AutoCloseable {
 
 	/** Cleartext sockets speak HTTP/1.1 and h2c with prior knowledge; TLS sockets offer h2 and http/1.1 by ALPN. */
 	private Bound bind(SocketKey socket, List<ListenerSpec> listeners) {
-		HttpServer server = HttpServer.create().host(socket.address()).port(socket.port()).handle(handler);
+		HttpServer server = HttpServer.create()
+			.host(socket.address())
+			.port(socket.port())
+			.httpRequestDecoder(decoder -> decoder.maxInitialLineLength((int) limits.maxRequestLine().toBytes())
+				.maxHeaderSize((int) limits.maxHeaderSize().toBytes()))
+			.http2Settings(h2 -> h2.maxConcurrentStreams(limits.maxConcurrentStreams())
+				.maxHeaderListSize(limits.maxHeaderSize().toBytes()))
+			.idleTimeout(limits.idleTimeout())
+			.handle(handler);
 		if (!listeners.get(0).isTls()) {
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
 					null, ClientAuth.NONE, null);

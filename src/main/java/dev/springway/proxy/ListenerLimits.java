@@ -1,0 +1,18 @@
+package dev.springway.proxy;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * What a Gateway listener accepts from one client; requests beyond a limit are refused before they reach a route.
+ *
+ * @param maxRequestLine longest request line (method, target, version): longer gets 414
+ * @param maxHeaderSize largest header block of an HTTP/1.1 request: larger gets 431; also the HTTP/2 header list limit
+ * @param idleTimeout a connection with no request in flight and nothing received for this long is closed
+ * @param maxConcurrentStreams HTTP/2 streams one connection may have open at once
+ */
+public record ListenerLimits(@DefaultValue("8KB") DataSize maxRequestLine, @DefaultValue("16KB") DataSize maxHeaderSize,
+		@DefaultValue("60s") Duration idleTimeout, @DefaultValue("128") long maxConcurrentStreams) {
+}
