@@ -9,6 +9,7 @@ import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
+import dev.springway.pipeline.GracefulShutdown;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
@@ -59,6 +60,12 @@ public class SpringwayConfiguration {
 	@Bean
 	ListenerServers listenerServers(HttpHandler httpHandler, SpringwayProperties properties) {
 		return new ListenerServers(httpHandler, properties.listeners());
+	}
+
+	@Bean
+	GracefulShutdown gracefulShutdown(ListenerServers servers, ApplicationEventPublisher events,
+			SpringwayProperties properties) {
+		return new GracefulShutdown(servers, events, properties.shutdown());
 	}
 
 	/** Replaces Spring Cloud Gateway's routing filter (turned off in application.yaml) to add h2c backends. */

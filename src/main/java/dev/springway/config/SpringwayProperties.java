@@ -19,13 +19,14 @@ import java.time.Duration;
  * @param kubernetes the Kubernetes provider
  * @param reconcile debouncing of changes
  * @param listeners limits every Gateway listener enforces on its clients
+ * @param shutdown how the listeners drain when the process is asked to stop
  */
 @ConfigurationProperties("springway")
 public record SpringwayProperties(Provider provider,
 		@DefaultValue(TranslatorSettings.DEFAULT_CONTROLLER_NAME) String controllerName,
 		@DefaultValue("127.0.0.1") String advertisedAddress, @DefaultValue File file,
 		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile,
-		@DefaultValue ListenerLimits listeners) {
+		@DefaultValue ListenerLimits listeners, @DefaultValue Shutdown shutdown) {
 
 	public enum Provider {
 		file, kubernetes
@@ -61,5 +62,14 @@ public record SpringwayProperties(Provider provider,
 	 * @param maxDelay longest a change waits while a burst goes on
 	 */
 	public record Reconcile(@DefaultValue("100ms") Duration debounce, @DefaultValue("500ms") Duration maxDelay) {
+	}
+
+	/**
+	 * @param delay how long listeners keep accepting after readiness went down, so that load balancers and
+	 * endpoint controllers stop sending new connections first
+	 * @param drainTimeout how long requests and streams in flight may then take to finish before their connections
+	 * are closed
+	 */
+	public record Shutdown(@DefaultValue("5s") Duration delay, @DefaultValue("30s") Duration drainTimeout) {
 	}
 }

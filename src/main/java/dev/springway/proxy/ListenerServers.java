@@ -7,7 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -46,6 +50,9 @@ public final class ListenerServers implements AutoCloseable {
 
 	private final Map<SocketKey, Bound> servers = new HashMap<>();
 
+	/** Set once the gateway drains for shutdown: no socket opens again. */
+	private boolean draining;
+
 	private final ListenerLimits limits;
 
 	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits) {
@@ -58,6 +65,9 @@ public final class ListenerServers implements AutoCloseable {
 	 * the listeners whose socket could not be bound (busy, or wanted for cleartext and TLS at once).
 	 */
 	public synchronized Set<ListenerRef> apply(List<ListenerSpec> listeners) {
+		if (draining) {
+			return Set.of();
+		}
 		Map<SocketKey, List<ListenerSpec>> wanted = new LinkedHashMap<>();
 		for (ListenerSpec listener : listeners) {
 			listener.sockets().forEach(s -> wanted.computeIfAbsent(s, k -> new ArrayList<>()).add(listener));
@@ -79,7 +89,7 @@ public final class ListenerServers implements AutoCloseable {
 				return false;
 			}
 			log.info("Closing listener socket {}", bound.getKey());
-			bound.getValue().server().disposeNow(Duration.ofSeconds(5));
+			disposeNow(bound.getValue().server(), Duration.ofSeconds(5));
 			return true;
 		});
 		wanted.forEach((socket, on) -> {
@@ -115,6 +125,8 @@ public final class ListenerServers implements AutoCloseable {
 			.http2Settings(h2 -> h2.maxConcurrentStreams(limits.maxConcurrentStreams())
 				.maxHeaderListSize(limits.maxHeaderSize().toBytes()))
 			.idleTimeout(limits.idleTimeout())
+			// tracked connections let disposeNow wait for the requests in flight
+			.channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
 			.handle(handler);
 		if (!listeners.get(0).isTls()) {
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
@@ -149,9 +161,30 @@ public final class ListenerServers implements AutoCloseable {
 		return refs;
 	}
 
-	@Override
-	public synchronized void close() {
-		servers.values().forEach(bound -> bound.server().disposeNow(Duration.ofSeconds(5)));
+	/**
+	 * Stops accepting connections on every socket and waits, up to {@code timeout} in all, for the requests and
+	 * streams in flight to finish; connections still open after that are closed.
+	 */
+	public synchronized void drain(Duration timeout) {
+		draining = true;
+		// all sockets at once: disposeNow closes the socket, then waits for its connections' requests
+		Mono.when(servers.values().stream().map(bound -> Mono.fromRunnable(() -> disposeNow(bound.server(), timeout))
+			.subscribeOn(Schedulers.boundedElastic())).toList()).block();
 		servers.clear();
+	}
+
+	private static void disposeNow(DisposableServer server, Duration timeout) {
+		try {
+			server.disposeNow(timeout);
+		}
+		catch (IllegalStateException timedOut) {
+			log.warn("Requests still in flight on {} after {}; their connections are closed", server.address(),
+					timeout);
+		}
+	}
+
+	@Override
+	public void close() {
+		drain(Duration.ofSeconds(5));
 	}
 }
