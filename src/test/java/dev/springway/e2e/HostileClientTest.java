@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -78,6 +79,17 @@ class HostileClientTest {
 		String response = exchange("GET /ok HTTP/1.1\r\nHost: app.example.com\r\nX-Big: " + "a".repeat(3000)
 				+ "\r\nConnection: close\r\n\r\n");
 		assertThat(statusOf(response)).isEqualTo(200);
+	}
+
+	@Test
+	void forwardedHeadersDescribeTheConnectingClientNotWhatItClaims() {
+		TestHttp.Response response = TestHttp.get(ADDRESS, port, "app.example.com", "/forwarded", "X-Forwarded-For",
+				"6.6.6.6", "Forwarded", "for=6.6.6.6", "X-Forwarded-Proto", "gopher");
+		JsonNode headers = response.json().get("headers");
+		assertThat(headers.get("X-Forwarded-For").toString()).isEqualTo("[\"127.0.0.1\"]");
+		assertThat(headers.get("X-Forwarded-Proto").toString()).isEqualTo("[\"http\"]");
+		assertThat(headers.get("X-Forwarded-Host").toString()).isEqualTo("[\"app.example.com\"]");
+		assertThat(headers.get("Forwarded").toString()).contains("for=\\\"127.0.0.1:").doesNotContain("6.6.6.6");
 	}
 
 	@Test
