@@ -20,10 +20,13 @@ import reactor.netty.resources.ConnectionProvider;
 import javax.net.ssl.SNIHostName;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +42,8 @@ class HttpsEndToEndTest {
 	static final String ADDRESS = "127.0.0.12";
 
 	static final TestCertificates CERTIFICATES = new TestCertificates();
+
+	static final TestCertificates.Issued WILD = CERTIFICATES.leaf("*.wild.example.com");
 
 	static Path folder;
 
@@ -90,7 +95,7 @@ class HttpsEndToEndTest {
 				+ Manifests.route("route", "tls-gw", "a.example.com", "/", "app")
 						.replace("hostnames: [\"a.example.com\"]", "hostnames: []"));
 		writeCertificate("cert-a", CERTIFICATES.leaf("a.example.com"));
-		writeCertificate("cert-wild", CERTIFICATES.leaf("*.wild.example.com"));
+		writeCertificate("cert-wild", WILD);
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("springway.file.poll-interval", () -> "50ms");
 		registry.add("management.server.port", () -> "0");
@@ -151,6 +156,34 @@ class HttpsEndToEndTest {
 		assertThat(status).contains("\"reason\":\"InvalidCertificateRef\"")
 			.contains("Secret default/does-not-exist not found");
 		assertThat(get("a.example.com", "a.example.com", HttpProtocol.HTTP11).status()).isEqualTo(200);
+	}
+
+	@Test
+	void theActuatorNeverShowsKeysAndExposesNothingThatLeaks() {
+		String keyBase64 = WILD.keyPem().lines().skip(5).findFirst().orElseThrow();
+		String secretBase64 = Base64.getEncoder().encodeToString(WILD.keyPem().getBytes(StandardCharsets.UTF_8))
+			.substring(40, 100);
+		assertThat(management("/actuator/gatewayapi/routes").body()).as("the listener is shown").contains("cert-wild");
+		for (String path : List.of("/actuator", "/actuator/gatewayapi/routes", "/actuator/gatewayapi/status",
+				"/actuator/gatewayapi/problems", "/actuator/health", "/actuator/info", "/actuator/prometheus")) {
+			Answer answer = management(path);
+			assertThat(answer.status()).as(path).isEqualTo(200);
+			assertThat(answer.body()).as(path).doesNotContain("PRIVATE KEY", keyBase64, secretBase64);
+		}
+		for (String path : List.of("/actuator/env", "/actuator/configprops", "/actuator/heapdump",
+				"/actuator/threaddump", "/actuator/beans", "/actuator/loggers", "/actuator/shutdown")) {
+			assertThat(management(path).status()).as(path).isEqualTo(404);
+		}
+	}
+
+	private Answer management(String path) {
+		return HttpClient.create(ConnectionProvider.newConnection())
+			.get()
+			.uri("http://127.0.0.1:" + managementPort + path)
+			.responseSingle((response, body) -> body.asString()
+				.defaultIfEmpty("")
+				.map(text -> new Answer(response.status().code(), null, null, text)))
+			.block(Duration.ofSeconds(10));
 	}
 
 	/** One request on a new connection: SNI {@code serverName}, Host {@code host}, trusting only the test CA. */
