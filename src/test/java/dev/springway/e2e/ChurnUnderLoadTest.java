@@ -1,0 +1,128 @@
+package dev.springway.e2e;
+
+import dev.springway.demo.EchoBackend;
+import dev.springway.testing.Manifests;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Hitless changes: clients send requests without pause while the Service's endpoints scale up and down and other
+ * routes come and go; not one request may fail, and every endpoint that was in the Service serves some.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ChurnUnderLoadTest {
+
+	static final String ADDRESS = "127.0.0.19";
+
+	static final List<EchoBackend> PODS = IntStream.range(0, 3)
+		.mapToObj(i -> EchoBackend.onRandomPort("default", "pod-" + i))
+		.toList();
+
+	/** Endpoint sets the Service cycles through: scale-ups, scale-downs and complete replacements. */
+	static final List<int[]> ENDPOINTS = List.of(new int[] { 0 }, new int[] { 0, 1 }, new int[] { 1, 2 },
+			new int[] { 2 }, new int[] { 0, 2 }, new int[] { 0, 1, 2 }, new int[] { 1 });
+
+	static Path folder;
+
+	static int port;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		folder = Files.createTempDirectory("springway-churn");
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
+			port = socket.getLocalPort();
+		}
+		Files.writeString(folder.resolve("gateway.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
+				+ Manifests.gateway("gw", "springway", ADDRESS, port)
+				+ Manifests.route("steady", "gw", "app.example.com", "/", "app"));
+		write("app.yaml", service(0));
+		write("extra.yaml", "");
+		registry.add("springway.file.directory", folder::toString);
+		registry.add("springway.file.poll-interval", () -> "20ms");
+		registry.add("springway.reconcile.debounce", () -> "10ms");
+		registry.add("management.server.port", () -> "0");
+	}
+
+	@AfterAll
+	static void stopPods() {
+		PODS.forEach(EchoBackend::close);
+	}
+
+	@Test
+	void noRequestFailsWhileEndpointsAndRoutesChange() throws Exception {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> TestHttp.statusOrRefused(ADDRESS, port, "app.example.com", "/") == 200);
+		AtomicBoolean churning = new AtomicBoolean(true);
+		AtomicInteger served = new AtomicInteger();
+		Map<String, Integer> failures = new ConcurrentHashMap<>();
+		Map<String, Integer> pods = new ConcurrentHashMap<>();
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		for (int i = 0; i < 4; i++) {
+			clients.submit(() -> {
+				while (churning.get()) {
+					try {
+						TestHttp.Response response = TestHttp.get(ADDRESS, port, "app.example.com", "/steady");
+						if (response.status() == 200) {
+							served.incrementAndGet();
+							pods.merge(response.pod(), 1, Integer::sum);
+						}
+						else {
+							failures.merge("status " + response.status(), 1, Integer::sum);
+						}
+					}
+					catch (RuntimeException ex) {
+						failures.merge(ex.getClass().getSimpleName() + ": " + ex.getMessage(), 1, Integer::sum);
+					}
+				}
+			});
+		}
+		for (int round = 1; round <= 3 * ENDPOINTS.size(); round++) {
+			write("app.yaml", service(round % ENDPOINTS.size()));
+			write("extra.yaml", round % 2 == 0 ? ""
+					: Manifests.route("extra-" + round, "gw", "extra.example.com", "/", "app"));
+			Thread.sleep(150);
+		}
+		churning.set(false);
+		clients.shutdown();
+		assertThat(clients.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(failures).as("failed requests").isEmpty();
+		assertThat(served.get()).isGreaterThan(100);
+		assertThat(pods.keySet()).containsExactlyInAnyOrder("pod-0", "pod-1", "pod-2");
+	}
+
+	private static String service(int set) {
+		return Manifests.service("app", IntStream.of(ENDPOINTS.get(set)).map(i -> PODS.get(i).port()).toArray());
+	}
+
+	/** As Kubernetes updates a mounted ConfigMap: the new content appears at once, never half written. */
+	private static void write(String file, String content) throws IOException {
+		Path temporary = Files.createTempFile(folder.getParent(), "churn", ".tmp");
+		Files.writeString(temporary, content);
+		Files.move(temporary, folder.resolve(file), StandardCopyOption.ATOMIC_MOVE,
+				StandardCopyOption.REPLACE_EXISTING);
+	}
+}
