@@ -81,6 +81,7 @@ public final class ManifestReader {
 		if (type == null) {
 			throw new IllegalArgumentException("unsupported kind " + kind + " (" + apiVersion + ")");
 		}
+		rejectNullItems(document, kind);
 		HasMetadata object = serialization.convertValue(document, type);
 		if (object.getMetadata() == null || object.getMetadata().getName() == null
 				|| object.getMetadata().getName().isBlank()) {
@@ -93,6 +94,21 @@ public final class ManifestReader {
 		object.setApiVersion(object.getApiVersion().startsWith("gateway.networking.k8s.io/")
 				? "gateway.networking.k8s.io/v1" : object.getApiVersion());
 		return object;
+	}
+
+	/** The API server's schemas allow no null list items; neither do we, so the translator never meets one. */
+	private static void rejectNullItems(Object node, String path) {
+		if (node instanceof Map<?, ?> map) {
+			map.forEach((key, value) -> rejectNullItems(value, path + "." + key));
+		}
+		else if (node instanceof List<?> list) {
+			for (int i = 0; i < list.size(); i++) {
+				if (list.get(i) == null) {
+					throw new IllegalArgumentException(path + "[" + i + "] is null");
+				}
+				rejectNullItems(list.get(i), path + "[" + i + "]");
+			}
+		}
 	}
 
 	public KubernetesSerialization serialization() {
