@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * @param maxRequestLine longest request line (method, target, version): longer gets 414
  * @param maxHeaderSize largest header block of an HTTP/1.1 request: larger gets 431; also the HTTP/2 header list limit
- * @param idleTimeout a connection with no request in flight and nothing received for this long is closed
+ * @param idleTimeout a connection with no request in flight and no complete request head for this long is closed
+ * (Reactor Netty counts decoded requests, not bytes, so this also cuts off clients trickling their headers)
  * @param maxConcurrentStreams HTTP/2 streams one connection may have open at once
  */
 public record ListenerLimits(@DefaultValue("8KB") DataSize maxRequestLine, @DefaultValue("16KB") DataSize maxHeaderSize,

@@ -145,6 +145,35 @@ class HostileClientTest {
 	}
 
 	@Test
+	void aClientTricklingItsHeadersIsCutOffByTheIdleTimeout() throws Exception {
+		byte[] head = "GET /slowloris HTTP/1.1\r\nHost: app.example.com\r\nX-Slow: drip-drip-drip-drip\r\n\r\n"
+			.getBytes(StandardCharsets.US_ASCII);
+		try (Socket socket = new Socket(ADDRESS, port)) {
+			socket.setSoTimeout(10_000);
+			Thread dripping = new Thread(() -> {
+				try {
+					for (byte b : head) {
+						socket.getOutputStream().write(b);
+						Thread.sleep(200);
+					}
+				}
+				catch (IOException | InterruptedException closed) {
+					// the gateway hung up, as it should
+				}
+			});
+			dripping.start();
+			long start = System.nanoTime();
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+			// a byte every 200 ms does not keep it open: only a whole request head counts as activity
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900),
+					Duration.ofSeconds(3));
+			assertThat(response).isEmpty();
+			dripping.interrupt();
+		}
+		assertThat(app.received()).noneMatch(received -> received.contains("/slowloris"));
+	}
+
+	@Test
 	void http2ConnectionsAreOfferedTheStreamAndHeaderLimits() throws IOException {
 		try (Socket socket = new Socket(ADDRESS, port)) {
 			socket.setSoTimeout(5000);
