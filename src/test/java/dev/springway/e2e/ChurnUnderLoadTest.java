@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Hitless changes: clients send requests without pause while the Service's endpoints scale up and down and other
- * routes come and go; not one request may fail, and every endpoint that was in the Service serves some.
+ * Hitless changes: clients send requests without pause while the Service's endpoints scale up and down (beside one
+ * that is never ready) and other routes come and go; not one request may fail, and every ready endpoint serves some.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ChurnUnderLoadTest {
@@ -49,11 +49,17 @@ class ChurnUnderLoadTest {
 
 	static int port;
 
+	/** Where a terminating pod was: its endpoint stays in the Service, not ready, and nothing listens there. */
+	static int deadPort;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		folder = Files.createTempDirectory("springway-churn");
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
 			port = socket.getLocalPort();
+		}
+		try (ServerSocket socket = new ServerSocket(0)) {
+			deadPort = socket.getLocalPort();
 		}
 		Files.writeString(folder.resolve("gateway.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw", "springway", ADDRESS, port)
@@ -115,7 +121,8 @@ class ChurnUnderLoadTest {
 	}
 
 	private static String service(int set) {
-		return Manifests.service("app", IntStream.of(ENDPOINTS.get(set)).map(i -> PODS.get(i).port()).toArray());
+		return Manifests.service("app", IntStream.of(ENDPOINTS.get(set)).map(i -> PODS.get(i).port()).toArray())
+				+ Manifests.endpoints("app", 9, deadPort).replace("ready: true", "ready: false");
 	}
 
 	/** As Kubernetes updates a mounted ConfigMap: the new content appears at once, never half written. */
