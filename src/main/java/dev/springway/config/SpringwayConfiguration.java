@@ -2,6 +2,7 @@ package dev.springway.config;
 
 import dev.springway.pipeline.GatewayApiEndpoint;
 import dev.springway.pipeline.GatewayApiHealthIndicator;
+import dev.springway.pipeline.GracefulShutdown;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.proxy.BackendRoutingFilter;
 import dev.springway.proxy.GatewayApiHandlerMapping;
@@ -9,7 +10,6 @@ import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
-import dev.springway.pipeline.GracefulShutdown;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;

@@ -1,9 +1,9 @@
 package dev.springway.config;
 
+import dev.springway.proxy.ListenerLimits;
 import dev.springway.translate.TranslatorSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import dev.springway.proxy.ListenerLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -50,10 +50,10 @@ public final class ListenerServers implements AutoCloseable {
 
 	private final Map<SocketKey, Bound> servers = new HashMap<>();
 
+	private final ListenerLimits limits;
+
 	/** Set once the gateway drains for shutdown: no socket opens again. */
 	private boolean draining;
-
-	private final ListenerLimits limits;
 
 	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits) {
 		this.handler = new ReactorHttpHandlerAdapter(httpHandler);
