@@ -1,5 +1,6 @@
 package dev.springway.e2e;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.AfterAll;
@@ -10,8 +11,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,12 +58,8 @@ class ChurnUnderLoadTest {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		folder = Files.createTempDirectory("springway-churn");
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
-			port = socket.getLocalPort();
-		}
-		try (ServerSocket socket = new ServerSocket(0)) {
-			deadPort = socket.getLocalPort();
-		}
+		port = FreePorts.on(ADDRESS);
+		deadPort = FreePorts.any();
 		Files.writeString(folder.resolve("gateway.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw", "springway", ADDRESS, port)
 				+ Manifests.route("steady", "gw", "app.example.com", "/", "app"));

@@ -1,5 +1,6 @@
 package dev.springway.e2e;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +53,7 @@ class GatewayEndToEndTest {
 		appA = EchoBackend.onRandomPort("default", "app-a");
 		appB = EchoBackend.onRandomPort("default", "app-b");
 		appB2 = EchoBackend.onRandomPort("default", "app-b2");
-		port = freePort();
+		port = FreePorts.any();
 		Files.writeString(folder.resolve("gateways.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw-a", "springway", "127.0.0.2", port)
 				+ Manifests.gateway("gw-b", "springway", "127.0.0.3", port));
@@ -163,7 +164,7 @@ class GatewayEndToEndTest {
 
 	@Test
 	void failedAttemptsAreRetried() throws IOException {
-		int closedPort = freePort();
+		int closedPort = FreePorts.any();
 		Path file = folder.resolve("retry.yaml");
 		String retry = "    retry: {codes: [503], attempts: 2, backoff: 10ms}\n    backendRefs:\n";
 		Files.writeString(file, Manifests.route("retried", "gw-a", "retry.example.com", "/", "app-a")
@@ -495,7 +496,7 @@ class GatewayEndToEndTest {
 
 	@Test
 	void listenersOpenAndCloseWithTheirGateway() throws IOException {
-		int extraPort = freePort();
+		int extraPort = FreePorts.any();
 		Path file = folder.resolve("extra.yaml");
 		Files.writeString(file, Manifests.gateway("gw-extra", "springway", "127.0.0.5", extraPort)
 				+ Manifests.route("extra", "gw-extra", "extra.example.com", "/", "app-a"));
@@ -516,9 +517,4 @@ class GatewayEndToEndTest {
 		assertThat(metrics.body()).contains("jvm_memory_used_bytes");
 	}
 
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
 }

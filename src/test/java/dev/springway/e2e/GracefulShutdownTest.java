@@ -1,5 +1,6 @@
 package dev.springway.e2e;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.SpringwayApplication;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
@@ -8,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,9 +41,7 @@ class GracefulShutdownTest {
 	@Test
 	void readinessGoesDownThenListenersDrainTheRequestsInFlight() throws Exception {
 		int port;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.on(ADDRESS);
 		Path folder = Files.createTempDirectory("springway-shutdown");
 		Files.writeString(folder.resolve("config.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw", "springway", ADDRESS, port) + Manifests.service("app", app.port())

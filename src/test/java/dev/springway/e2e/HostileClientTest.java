@@ -1,5 +1,6 @@
 package dev.springway.e2e;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.AfterAll;
@@ -16,8 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +48,7 @@ class HostileClientTest {
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		Path folder = Files.createTempDirectory("springway-hostile");
 		app = EchoBackend.onRandomPort("default", "app");
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.on(ADDRESS);
 		Files.writeString(folder.resolve("config.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw", "springway", ADDRESS, port) + Manifests.service("app", app.port())
 				+ Manifests.route("route", "gw", "app.example.com", "/", "app"));

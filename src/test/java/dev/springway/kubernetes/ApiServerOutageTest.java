@@ -1,5 +1,6 @@
 package dev.springway.kubernetes;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +12,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import static dev.springway.testing.Manifests.gateway;
@@ -44,9 +44,7 @@ class ApiServerOutageTest {
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		api = MockApiServer.start(0);
 		backend = EchoBackend.onRandomPort("default", "outage-app");
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.any();
 		try (NamespacedKubernetesClient client = api.client()) {
 			new Cluster(client).apply(world("/before"));
 		}

@@ -1,5 +1,6 @@
 package dev.springway.kubernetes;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.status.KubernetesStatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,7 +28,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -75,9 +75,7 @@ class KubernetesProviderTest {
 		client = api.client();
 		cluster = new Cluster(client);
 		backend = EchoBackend.onRandomPort("default", "k8s-app");
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.any();
 		cluster.apply(gatewayClass("springway", OURS) + gateway("gw", "springway", ADDRESS, port)
 				+ service("app", backend.port()) + route("base", "gw", "base.example.com", "/", "app"));
 		KubernetesTestProperties.register(registry, api);

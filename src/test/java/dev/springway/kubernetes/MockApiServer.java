@@ -1,5 +1,6 @@
 package dev.springway.kubernetes;
 
+import dev.springway.testing.FreePorts;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -12,7 +13,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ final class MockApiServer implements AutoCloseable {
 
 	/** Serves only the given custom resource kinds (an older or partial Gateway API install). */
 	static MockApiServer start(int port, List<CustomResourceDefinitionContext> kinds) {
-		return new MockApiServer(port == 0 ? freePort() : port, kinds);
+		return new MockApiServer(port == 0 ? FreePorts.any() : port, kinds);
 	}
 
 	KubernetesMockServer server() {
@@ -94,12 +94,4 @@ final class MockApiServer implements AutoCloseable {
 			.build();
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
 }

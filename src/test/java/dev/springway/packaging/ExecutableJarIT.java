@@ -1,13 +1,12 @@
 package dev.springway.packaging;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +25,8 @@ class ExecutableJarIT {
 	void thePackagedJarStartsAndServes() throws Exception {
 		File jar = new File("target").listFiles((dir, name) -> name.matches("springway-.*\\.jar"))[0];
 		Path folder = Files.createTempDirectory("springway-jar");
-		int port = freePort();
-		int management = freePort();
+		int port = FreePorts.any();
+		int management = FreePorts.any();
 		try (EchoBackend backend = EchoBackend.onRandomPort("default", "jar-app")) {
 			Files.writeString(folder.resolve("world.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 					+ Manifests.gateway("gw", "springway", "127.0.0.1", port) + Manifests.service("app", backend.port())
@@ -62,9 +61,4 @@ class ExecutableJarIT {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
 }

@@ -1,5 +1,6 @@
 package dev.springway.tls;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import dev.springway.testing.TestCertificates;
@@ -16,7 +17,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -60,9 +60,7 @@ class BackendTlsEndToEndTest {
 				new X509Certificate[] { serving.certificate() });
 		mutualBackend = new EchoBackend("127.0.0.1", 0, "default", "mtls-backend", serving.keys().getPrivate(),
 				new X509Certificate[] { serving.certificate() }, CERTIFICATES.ca().certificate());
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.any();
 		StringBuilder world = new StringBuilder(Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ Manifests.gateway("gw", "springway", ADDRESS, port)
 				+ configMap("good-ca", CERTIFICATES.ca().certificatePem())

@@ -1,5 +1,6 @@
 package dev.springway.tls;
 
+import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import dev.springway.testing.TestCertificates;
@@ -19,7 +20,6 @@ import reactor.netty.resources.ConnectionProvider;
 
 import javax.net.ssl.SNIHostName;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +62,7 @@ class HttpsEndToEndTest {
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		folder = Files.createTempDirectory("springway-https");
 		backend = EchoBackend.onRandomPort("default", "tls-app");
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		port = FreePorts.any();
 		Files.writeString(folder.resolve("gateway.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
 				+ """
 						apiVersion: gateway.networking.k8s.io/v1
