@@ -8,25 +8,33 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
 
 import javax.net.ssl.SNIHostName;
 import java.net.ConnectException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.removeAlreadyRouted;
 
 /**
  * Spring Cloud Gateway's Netty routing with a second client: backends marked h2c (GRPCRoute backends, Service ports
  * with {@code appProtocol: kubernetes.io/h2c}) are spoken to over prior-knowledge cleartext HTTP/2, which the stock
  * client cannot do for {@code http://} URLs. A backend that refuses the connection answers 503 (gRPC clients see
- * UNAVAILABLE) instead of the stock 500.
+ * UNAVAILABLE) instead of the stock 500; one that closes the connection before answering gets 502.
  */
 public final class BackendRoutingFilter extends NettyRoutingFilter {
 
@@ -80,9 +88,25 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 			})).serverNames(new SNIHostName(tls.hostname())));
 	}
 
+	/**
+	 * A pooled keep-alive connection can be closed by the backend just as it is reused; a request without a body is
+	 * then sent once more (on another connection), and otherwise the client gets 502, never the stock 500.
+	 */
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		return super.filter(exchange, chain).onErrorResume(BackendRoutingFilter::isConnectFailure, error -> {
+		return call(exchange, chain).onErrorResume(error -> closedBeforeResponse(error, exchange)
+				&& !hasBody(exchange.getRequest().getHeaders()), error -> {
+					resetAttempt(exchange);
+					return call(exchange, chain);
+				})
+			.onErrorResume(error -> closedBeforeResponse(error, exchange), error -> {
+				exchange.getResponse().setStatusCode(HttpStatus.BAD_GATEWAY);
+				return Mono.empty();
+			});
+	}
+
+	private Mono<Void> call(ServerWebExchange exchange, GatewayFilterChain chain) {
+		return super.filter(exchange, chain).onErrorResume(error -> causedBy(error, ConnectException.class), error -> {
 			if (exchange.getResponse().isCommitted()) {
 				return Mono.error(error);
 			}
@@ -92,12 +116,36 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 		});
 	}
 
-	private static boolean isConnectFailure(Throwable error) {
+	private static boolean closedBeforeResponse(Throwable error, ServerWebExchange exchange) {
+		return causedBy(error, PrematureCloseException.class) && !exchange.getResponse().isCommitted()
+				&& exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) == null;
+	}
+
+	private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConnectException) {
+			if (type.isInstance(cause)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/** Forgets a backend call so the exchange can be routed again: its connection, copied headers, status. */
+	static void resetAttempt(ServerWebExchange exchange) {
+		Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
+		if (connection != null) {
+			connection.dispose();
+		}
+		Set<String> copied = exchange.getAttribute(CLIENT_RESPONSE_HEADER_NAMES);
+		if (copied != null) {
+			copied.forEach(exchange.getResponse().getHeaders()::remove);
+		}
+		exchange.getResponse().setStatusCode(null);
+		removeAlreadyRouted(exchange);
+	}
+
+	/** Whether the request streams a body, which is never buffered and so cannot be sent twice. */
+	static boolean hasBody(HttpHeaders headers) {
+		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 	}
 }

@@ -3,20 +3,13 @@ package dev.springway.proxy;
 import dev.springway.routetable.RouteEntry.Retry;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
-
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.removeAlreadyRouted;
 
 /**
  * HTTPRoute retry: runs the backend choice and call again, after the backoff, when the backend answers one of the
@@ -39,7 +32,7 @@ final class RetryFilter implements GatewayFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		if (hasBody(exchange.getRequest().getHeaders())) {
+		if (BackendRoutingFilter.hasBody(exchange.getRequest().getHeaders())) {
 			return attempt(exchange, chain);
 		}
 		return attempt(exchange, chain, retry.attempts());
@@ -48,7 +41,7 @@ final class RetryFilter implements GatewayFilter {
 	private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int left) {
 		return attempt(exchange, chain).then(Mono.defer(() -> {
 			if (left > 0 && shouldRetry(exchange)) {
-				reset(exchange);
+				BackendRoutingFilter.resetAttempt(exchange);
 				return Mono.delay(retry.backoff()).then(attempt(exchange, chain, left - 1));
 			}
 			return Mono.empty();
@@ -76,23 +69,5 @@ final class RetryFilter implements GatewayFilter {
 		return exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null
 				|| status != null && (status.value() == 504 && attemptTimeout != null
 						|| retry.codes().contains(status.value()));
-	}
-
-	/** Forgets the previous attempt: its connection, the headers it copied and the routed flag. */
-	private static void reset(ServerWebExchange exchange) {
-		Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
-		if (connection != null) {
-			connection.dispose();
-		}
-		Set<String> copied = exchange.getAttribute(CLIENT_RESPONSE_HEADER_NAMES);
-		if (copied != null) {
-			copied.forEach(exchange.getResponse().getHeaders()::remove);
-		}
-		exchange.getResponse().setStatusCode(null);
-		removeAlreadyRouted(exchange);
-	}
-
-	private static boolean hasBody(HttpHeaders headers) {
-		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
 	}
 }

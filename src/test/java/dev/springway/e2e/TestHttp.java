@@ -1,12 +1,15 @@
 package dev.springway.e2e;
 
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A real HTTP/1.1 client for tests: any address, any Host header, no redirects followed, no pooling. */
@@ -50,6 +53,18 @@ final class TestHttp {
 			.options()
 			.uri("http://" + address + ":" + port + path)
 			.responseSingle((response, body) -> body.asString()
+				.defaultIfEmpty("")
+				.map(text -> new Response(response.status().code(), response.responseHeaders(), text)))
+			.block(Duration.ofSeconds(10));
+	}
+
+	/** A POST with a text body. */
+	static Response post(String address, int port, String host, String path, String body) {
+		return CLIENT.headers(h -> h.set("Host", host))
+			.post()
+			.uri("http://" + address + ":" + port + path)
+			.send(Mono.just(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))
+			.responseSingle((response, content) -> content.asString()
 				.defaultIfEmpty("")
 				.map(text -> new Response(response.status().code(), response.responseHeaders(), text)))
 			.block(Duration.ofSeconds(10));
