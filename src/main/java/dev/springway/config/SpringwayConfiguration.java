@@ -10,6 +10,7 @@ import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
+import dev.springway.proxy.RequestBodyLimitFilter;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
@@ -53,13 +54,18 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
+	RequestBodyLimitFilter requestBodyLimitFilter(SpringwayProperties properties) {
+		return new RequestBodyLimitFilter(properties.listeners().maxRequestBody());
+	}
+
+	@Bean
 	GatewayApiRouteLocator gatewayApiRouteLocator(ApplicationEventPublisher events) {
 		return new GatewayApiRouteLocator(events);
 	}
 
 	@Bean
 	ListenerServers listenerServers(HttpHandler httpHandler, SpringwayProperties properties) {
-		return new ListenerServers(httpHandler, properties.listeners());
+		return new ListenerServers(httpHandler, properties.listeners(), properties.shutdown().drainTimeout());
 	}
 
 	@Bean

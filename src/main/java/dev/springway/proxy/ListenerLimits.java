@@ -13,7 +13,10 @@ import java.time.Duration;
  * @param idleTimeout a connection with no request in flight and no complete request head for this long is closed
  * (Reactor Netty counts decoded requests, not bytes, so this also cuts off clients trickling their headers)
  * @param maxConcurrentStreams HTTP/2 streams one connection may have open at once
+ * @param maxConnections connections one listener socket keeps open at once; further ones are closed as accepted
+ * @param maxRequestBody largest request body: larger gets 413; unset, no limit (bodies are streamed, not buffered)
  */
 public record ListenerLimits(@DefaultValue("8KB") DataSize maxRequestLine, @DefaultValue("16KB") DataSize maxHeaderSize,
-		@DefaultValue("60s") Duration idleTimeout, @DefaultValue("128") long maxConcurrentStreams) {
+		@DefaultValue("60s") Duration idleTimeout, @DefaultValue("128") long maxConcurrentStreams,
+		@DefaultValue("10000") int maxConnections, DataSize maxRequestBody) {
 }

@@ -7,11 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Reactor Netty server per listener socket, all feeding the same WebFlux handler. Sockets open and close as the
@@ -55,9 +58,13 @@ public final class ListenerServers implements AutoCloseable {
 	/** Set once the gateway drains for shutdown: no socket opens again. */
 	private boolean draining;
 
-	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits) {
+	/** How long the requests in flight on a socket that is no longer wanted may take to finish. */
+	private final Duration drainTimeout;
+
+	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits, Duration drainTimeout) {
 		this.handler = new ReactorHttpHandlerAdapter(httpHandler);
 		this.limits = limits;
+		this.drainTimeout = drainTimeout;
 	}
 
 	/**
@@ -89,7 +96,16 @@ public final class ListenerServers implements AutoCloseable {
 				return false;
 			}
 			log.info("Closing listener socket {}", bound.getKey());
-			disposeNow(bound.getValue().server(), Duration.ofSeconds(5));
+			if (on != null) {
+				// the socket is bound again at once in the other mode, so it must be free first
+				disposeNow(bound.getValue().server(), Duration.ofSeconds(5));
+			}
+			else {
+				// the listening socket closes now; its requests in flight finish without holding up this apply
+				Mono.fromRunnable(() -> disposeNow(bound.getValue().server(), drainTimeout))
+					.subscribeOn(Schedulers.boundedElastic())
+					.subscribe();
+			}
 			return true;
 		});
 		wanted.forEach((socket, on) -> {
@@ -127,6 +143,7 @@ public final class ListenerServers implements AutoCloseable {
 			.idleTimeout(limits.idleTimeout())
 			// tracked connections let disposeNow wait for the requests in flight
 			.channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
+			.doOnChannelInit(connectionLimit())
 			.handle(handler);
 		if (!listeners.get(0).isTls()) {
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
@@ -144,6 +161,19 @@ public final class ListenerServers implements AutoCloseable {
 		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
 			.secure(spec -> spec.sslContext(sslContext))
 			.bindNow(Duration.ofSeconds(10)), keys, clientAuth, clients);
+	}
+
+	/** Closes each connection accepted beyond {@code maxConnections} on one socket. */
+	private ChannelPipelineConfigurer connectionLimit() {
+		AtomicInteger open = new AtomicInteger();
+		return (observer, channel, remoteAddress) -> {
+			if (channel.parent() instanceof ServerChannel) {
+				channel.closeFuture().addListener(closed -> open.decrementAndGet());
+				if (open.incrementAndGet() > limits.maxConnections()) {
+					channel.close();
+				}
+			}
+		};
 	}
 
 	/** Client certificates are required, or only requested with insecure fallback (per port, as the spec has it). */

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Hitless changes: clients send requests without pause while the Service's endpoints scale up and down (beside one
- * that is never ready) and other routes come and go; not one request may fail, and every ready endpoint serves some.
+ * that is never ready), a second listener opens and closes, and other routes come and go; not one request may fail,
+ * and every ready endpoint serves some.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ChurnUnderLoadTest {
@@ -48,6 +50,9 @@ class ChurnUnderLoadTest {
 
 	static int port;
 
+	/** A second listener's port, opened and closed while the first serves. */
+	static int extraPort;
+
 	/** Where a terminating pod was: its endpoint stays in the Service, not ready, and nothing listens there. */
 	static int deadPort;
 
@@ -56,9 +61,8 @@ class ChurnUnderLoadTest {
 		folder = Files.createTempDirectory("springway-churn");
 		port = FreePorts.on(ADDRESS);
 		deadPort = FreePorts.any();
-		Files.writeString(folder.resolve("gateway.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
-				+ Manifests.gateway("gw", "springway", ADDRESS, port)
-				+ Manifests.route("steady", "gw", "app.example.com", "/", "app"));
+		extraPort = FreePorts.on(ADDRESS);
+		Files.writeString(folder.resolve("gateway.yaml"), gateway(false));
 		write("app.yaml", service(0));
 		write("extra.yaml", "");
 		registry.add("springway.file.directory", folder::toString);
@@ -102,6 +106,7 @@ class ChurnUnderLoadTest {
 		}
 		for (int round = 1; round <= 3 * ENDPOINTS.size(); round++) {
 			write("app.yaml", service(round % ENDPOINTS.size()));
+			write("gateway.yaml", gateway(round % 3 == 1));
 			write("extra.yaml", round % 2 == 0 ? ""
 					: Manifests.route("extra-" + round, "gw", "extra.example.com", "/", "app"));
 			Thread.sleep(150);
@@ -113,6 +118,39 @@ class ChurnUnderLoadTest {
 		assertThat(failures).as("failed requests").isEmpty();
 		assertThat(served.get()).isGreaterThan(100);
 		assertThat(pods.keySet()).containsExactlyInAnyOrder("pod-0", "pod-1", "pod-2");
+		write("gateway.yaml", gateway(false));
+	}
+
+	@Test
+	void aRemovedListenerFinishesItsRequestsWithoutHoldingUpOtherChanges() throws Exception {
+		write("app.yaml", service(5));
+		write("gateway.yaml", gateway(true));
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> TestHttp.statusOrRefused(ADDRESS, extraPort, "app.example.com", "/") == 200);
+		CompletableFuture<TestHttp.Response> slow = CompletableFuture
+			.supplyAsync(() -> TestHttp.get(ADDRESS, extraPort, "app.example.com", "/slow?delay=3s"));
+		Thread.sleep(300);
+		write("gateway.yaml", gateway(false) + Manifests.route("late", "gw", "late.example.com", "/", "app"));
+
+		// the listener stops accepting and the new route is served while the slow request is still in flight
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> TestHttp.statusOrRefused(ADDRESS, extraPort, "app.example.com", "/") == -1);
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> TestHttp.statusOrRefused(ADDRESS, port, "late.example.com", "/") == 200);
+		assertThat(slow).isNotDone();
+		assertThat(slow.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+	}
+
+	/** The Gateway with its steady listener, optionally a second one, and the steady route on both. */
+	private static String gateway(boolean extraListener) {
+		String gateway = Manifests.gateway("gw", "springway", ADDRESS, port);
+		if (extraListener) {
+			gateway = gateway.replace("  - {name: http, protocol: HTTP, port: %d}\n".formatted(port),
+					"  - {name: http, protocol: HTTP, port: %d}\n  - {name: extra, protocol: HTTP, port: %d}\n"
+						.formatted(port, extraPort));
+		}
+		return Manifests.gatewayClass("springway", Manifests.CONTROLLER) + gateway
+				+ Manifests.route("steady", "gw", "app.example.com", "/", "app");
 	}
 
 	private static String service(int set) {

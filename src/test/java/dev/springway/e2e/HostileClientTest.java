@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -59,6 +61,8 @@ class HostileClientTest {
 		registry.add("springway.listeners.max-header-size", () -> "4KB");
 		registry.add("springway.listeners.idle-timeout", () -> "1s");
 		registry.add("springway.listeners.max-concurrent-streams", () -> "7");
+		registry.add("springway.listeners.max-connections", () -> "30");
+		registry.add("springway.listeners.max-request-body", () -> "1KB");
 	}
 
 	@AfterAll
@@ -115,6 +119,8 @@ class HostileClientTest {
 						+ "a".repeat(5000) + "\r\n\r\n", 431, "/big-headers"),
 				new Refused("request line over the limit", "GET /long-line-" + "a".repeat(1200)
 						+ " HTTP/1.1\r\nHost: app.example.com\r\n\r\n", 414, "/long-line-"),
+				new Refused("body over the limit", "POST /too-big HTTP/1.1\r\nHost: app.example.com\r\n"
+						+ "Content-Length: 2000\r\n\r\n" + "b".repeat(2000), 413, "/too-big"),
 				new Refused("malformed", "GARBAGE\r\n\r\n", 400, "GARBAGE"),
 				new Refused("conflicting Content-Length", "POST /two-lengths HTTP/1.1\r\nHost: app.example.com\r\n"
 						+ "Content-Length: 4\r\nContent-Length: 40\r\n\r\nbody", 400, "/two-lengths"),
@@ -130,6 +136,57 @@ class HostileClientTest {
 		assertThat(statusOf(response)).isEqualTo(refused.status());
 		assertThat(response).doesNotContain("Exception", "\tat ", "reactor.", "io.netty");
 		assertThat(app.received()).noneMatch(received -> received.contains(refused.marker()));
+	}
+
+	@Test
+	void aStreamedBodyIsCutOffWhereItCrossesTheLimit() throws IOException {
+		String chunk = "400\r\n" + "c".repeat(1024) + "\r\n";
+		String response = exchange("POST /streamed HTTP/1.1\r\nHost: app.example.com\r\nTransfer-Encoding: chunked\r\n"
+				+ "\r\n" + chunk + chunk + "0\r\n\r\n");
+		assertThat(statusOf(response)).isEqualTo(413);
+		assertThat(app.received()).filteredOn(received -> received.startsWith("POST /streamed"))
+			.noneMatch(received -> received.endsWith(" 2048"));
+
+		String within = exchange("POST /streamed-small HTTP/1.1\r\nHost: app.example.com\r\n"
+				+ "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + "0\r\n\r\n");
+		assertThat(statusOf(within)).isEqualTo(200);
+	}
+
+	@Test
+	void connectionsBeyondTheLimitAreClosedAsAccepted() throws Exception {
+		List<Socket> open = new ArrayList<>();
+		try {
+			for (int i = 0; i < 31; i++) {
+				open.add(new Socket(ADDRESS, port));
+			}
+			// well before the 1 s idle timeout: exactly one (whichever event loop counted it last) was closed
+			Thread.sleep(300);
+			int closed = 0;
+			for (Socket socket : open) {
+				closed += isClosedByPeer(socket) ? 1 : 0;
+			}
+			assertThat(closed).isEqualTo(1);
+		}
+		finally {
+			for (Socket socket : open) {
+				socket.close();
+			}
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> TestHttp.statusOrRefused(ADDRESS, port, "app.example.com",
+				"/after") == 200);
+	}
+
+	private static boolean isClosedByPeer(Socket socket) throws IOException {
+		socket.setSoTimeout(1);
+		try {
+			return socket.getInputStream().read() == -1;
+		}
+		catch (SocketTimeoutException open) {
+			return false;
+		}
+		catch (SocketException reset) {
+			return true;
+		}
 	}
 
 	@Test
