@@ -30,7 +30,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -210,7 +209,7 @@ class GrpcEndToEndTest {
 		responses.forEachRemaining(streamed::add);
 		assertThat(streamed).containsExactly("a:0", "a:1", "a:2", "a:3", "a:4");
 
-		Collected collected = new Collected();
+		CollectingObserver collected = new CollectingObserver();
 		StreamObserver<String> requests = ClientCalls.asyncClientStreamingCall(grpc.newCall(EchoGrpc.COLLECT,
 				CallOptions.DEFAULT), collected);
 		requests.onNext("x");
@@ -219,7 +218,7 @@ class GrpcEndToEndTest {
 		requests.onCompleted();
 		assertThat(collected.done.get(5, TimeUnit.SECONDS)).containsExactly("a:x,y,z");
 
-		Collected chat = new Collected();
+		CollectingObserver chat = new CollectingObserver();
 		StreamObserver<String> messages = ClientCalls.asyncBidiStreamingCall(grpc.newCall(EchoGrpc.CHAT,
 				CallOptions.DEFAULT), chat);
 		for (String message : List.of("one", "two", "three")) {
@@ -290,7 +289,7 @@ class GrpcEndToEndTest {
 			.startsWith("a|to-mirror|");
 		await().atMost(Duration.ofSeconds(5)).until(() -> b.received().contains("Echo:to-mirror"));
 
-		Collected chat = new Collected();
+		CollectingObserver chat = new CollectingObserver();
 		StreamObserver<String> messages = ClientCalls.asyncBidiStreamingCall(mirrored.newCall(EchoGrpc.CHAT,
 				CallOptions.DEFAULT), chat);
 		messages.onNext("m-one");
@@ -319,27 +318,5 @@ class GrpcEndToEndTest {
 	private static void assertCode(Runnable call, Status.Code code) {
 		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
 				error -> assertThat(error.getStatus().getCode()).isEqualTo(code));
-	}
-
-	private static final class Collected implements StreamObserver<String> {
-
-		private final List<String> values = new ArrayList<>();
-
-		final CompletableFuture<List<String>> done = new CompletableFuture<>();
-
-		@Override
-		public void onNext(String value) {
-			values.add(value);
-		}
-
-		@Override
-		public void onError(Throwable error) {
-			done.completeExceptionally(error);
-		}
-
-		@Override
-		public void onCompleted() {
-			done.complete(values);
-		}
 	}
 }
