@@ -84,8 +84,8 @@ public class SpringwayConfiguration {
 	/** Replaces Spring Cloud Gateway's handler mapping so that CORS preflights reach the routes' CORS filters. */
 	@Bean
 	GatewayApiHandlerMapping routePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
-			GlobalCorsProperties globalCorsProperties, Environment environment) {
-		return new GatewayApiHandlerMapping(webHandler, routeLocator, globalCorsProperties, environment);
+			GatewayApiRouteLocator routes, GlobalCorsProperties globalCorsProperties, Environment environment) {
+		return new GatewayApiHandlerMapping(webHandler, routeLocator, routes, globalCorsProperties, environment);
 	}
 
 	@Bean

@@ -21,9 +21,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The single thread that turns changes into configuration: debounced (quiet for {@code debounce}, at most
- * {@code maxDelay} after the first change of a burst), it snapshots the source, translates, binds listener sockets,
- * swaps the routes in and publishes the status. A failing reconcile keeps the last good configuration; a socket that
+ * The single thread that turns changes into configuration: it snapshots the source, translates, binds listener
+ * sockets, swaps the routes in and publishes the status. A change after a quiet period is applied at once; changes
+ * that follow it closely are coalesced (until quiet for {@code debounce}, at most {@code maxDelay} after the first). A failing reconcile keeps the last good configuration; a socket that
  * could not be bound is retried every {@link #BIND_RETRY}.
  */
 public final class ReconcileLoop implements AutoCloseable {
@@ -63,6 +63,9 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private long lastDirty;
 
+	/** Whether the pending tick applies a change that came after a quiet period, without waiting. */
+	private boolean immediate;
+
 	private ScheduledFuture<?> pending;
 
 	public ReconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
@@ -91,12 +94,14 @@ public final class ReconcileLoop implements AutoCloseable {
 	/** Called by sources on every change; cheap and thread-safe. */
 	public synchronized void markDirty() {
 		long now = System.nanoTime();
+		boolean quiet = lastDirty == 0 || now - lastDirty >= debounce.toNanos();
 		if (firstDirty == 0) {
 			firstDirty = now;
 		}
 		lastDirty = now;
 		if (pending == null) {
-			pending = executor.schedule(this::tick, debounce.toNanos(), TimeUnit.NANOSECONDS);
+			immediate = quiet;
+			pending = executor.schedule(this::tick, quiet ? 0 : debounce.toNanos(), TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -104,11 +109,12 @@ public final class ReconcileLoop implements AutoCloseable {
 		synchronized (this) {
 			long now = System.nanoTime();
 			long due = Math.min(lastDirty + debounce.toNanos(), firstDirty + maxDelay.toNanos());
-			if (now < due) {
+			if (!immediate && now < due) {
 				pending = executor.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
 				return;
 			}
 			firstDirty = 0;
+			immediate = false;
 			pending = null;
 		}
 		reconcile();

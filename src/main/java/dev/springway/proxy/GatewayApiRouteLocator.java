@@ -45,6 +45,8 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	private volatile List<Route> routes = List.of();
 
+	private volatile RouteIndex index = RouteIndex.EMPTY;
+
 	/** Round-robin cursors per Service port, kept across refreshes so balancing stays even while routes change. */
 	private Map<String, AtomicInteger> cursors = new HashMap<>();
 
@@ -64,16 +66,25 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		Function<ServiceBackend, AtomicInteger> cursorOf = service -> current.computeIfAbsent(
 				service.namespace() + "/" + service.name() + ":" + service.port(),
 				key -> previous.getOrDefault(key, new AtomicInteger()));
-		List<Route> built = new ArrayList<>(table.routes().size());
+		List<RouteIndex.Candidate> built = new ArrayList<>(table.routes().size());
 		for (int i = 0; i < table.routes().size(); i++) {
-			built.add(route(table.routes().get(i), i, cursorOf));
+			RouteMatchPredicate predicate = new RouteMatchPredicate(table.routes().get(i));
+			built.add(new RouteIndex.Candidate(route(predicate, i, cursorOf), predicate));
 		}
 		cursors = current;
-		routes = List.copyOf(built);
+		index = RouteIndex.of(built);
+		routes = built.stream().map(RouteIndex.Candidate::route).toList();
 		events.publishEvent(new RefreshRoutesEvent(this));
 	}
 
-	private static Route route(RouteEntry entry, int order, Function<ServiceBackend, AtomicInteger> cursors) {
+	/** The route table's routes indexed for lookup. */
+	public RouteIndex index() {
+		return index;
+	}
+
+	private static Route route(RouteMatchPredicate predicate, int order,
+			Function<ServiceBackend, AtomicInteger> cursors) {
+		RouteEntry entry = predicate.entry();
 		List<GatewayFilter> filters = new ArrayList<>();
 		int position = 1;
 		for (RouteFilter filter : entry.filters()) {
@@ -96,7 +107,7 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			.id(entry.id())
 			.uri(BACKEND_PLACEHOLDER)
 			.order(order)
-			.asyncPredicate(AsyncPredicate.from(new RouteMatchPredicate(entry)))
+			.asyncPredicate(AsyncPredicate.from(predicate))
 			.filters(filters)
 			.metadata(SOURCE_METADATA, entry.source())
 			.build();

@@ -48,6 +48,10 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 		}
 	}
 
+	public RouteEntry entry() {
+		return entry;
+	}
+
 	@Override
 	public boolean test(ServerWebExchange exchange) {
 		if (!entry.listener().equals(exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR))) {

@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,13 +28,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Reads every {@code *.yaml}/{@code *.yml} below a folder (files starting with {@code .} are ignored) and polls it
- * for changes. Only changed files are parsed again. {@code metadata.generation} and {@code creationTimestamp} are
+ * Reads every {@code *.yaml}/{@code *.yml} below a folder (files starting with {@code .} are ignored) and watches it
+ * for changes (file system notifications, and polling as a fallback). Only changed files are parsed again. {@code metadata.generation} and {@code creationTimestamp} are
  * kept as an API server would when the files leave them out: generation 1 at first sight and +1 when the spec
  * changes, creation time when first seen.
  */
@@ -51,6 +56,8 @@ public final class FileResourceSource implements ResourceSource {
 	private final Map<String, Tracked> tracked = new HashMap<>();
 
 	private ScheduledExecutorService poller;
+
+	private WatchService watcher;
 
 	private record Stamp(long modified, long size) {
 	}
@@ -76,7 +83,7 @@ public final class FileResourceSource implements ResourceSource {
 			return thread;
 		});
 		Map<Path, Stamp> last = new HashMap<>(scan());
-		poller.scheduleWithFixedDelay(() -> {
+		Runnable check = () -> {
 			try {
 				Map<Path, Stamp> now = scan();
 				if (!now.equals(last)) {
@@ -88,7 +95,56 @@ public final class FileResourceSource implements ResourceSource {
 			catch (RuntimeException ex) {
 				log.warn("Cannot scan {}: {}", directory, ex.getMessage());
 			}
-		}, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		};
+		poller.scheduleWithFixedDelay(check, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		watch(() -> poller.execute(check));
+	}
+
+	/**
+	 * File system notifications (inotify on Linux) trigger the same check at once, so a change is seen in
+	 * milliseconds; polling stays as the safety net for file systems and mounts that send none.
+	 */
+	private void watch(Runnable check) {
+		try {
+			watcher = directory.getFileSystem().newWatchService();
+			registerDirectories();
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			log.info("No file system notifications for {} ({}); polling only", directory, ex.getMessage());
+			return;
+		}
+		Thread thread = new Thread(() -> {
+			try {
+				while (true) {
+					WatchKey key = watcher.take();
+					key.pollEvents();
+					key.reset();
+					registerDirectories();
+					check.run();
+				}
+			}
+			catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException stopped) {
+				// closed
+			}
+		}, "springway-file-notify");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	/** Registering is idempotent, so new subfolders are picked up by registering everything again. */
+	private void registerDirectories() {
+		if (!Files.isDirectory(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			for (Path folder : (Iterable<Path>) paths.filter(Files::isDirectory)::iterator) {
+				folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+						StandardWatchEventKinds.ENTRY_MODIFY);
+			}
+		}
+		catch (IOException | UncheckedIOException ex) {
+			log.debug("Cannot watch {}: {}", directory, ex.getMessage());
+		}
 	}
 
 	@Override
@@ -192,6 +248,14 @@ public final class FileResourceSource implements ResourceSource {
 	public void close() {
 		if (poller != null) {
 			poller.shutdownNow();
+		}
+		if (watcher != null) {
+			try {
+				watcher.close();
+			}
+			catch (IOException ex) {
+				log.debug("Closing the file watcher: {}", ex.getMessage());
+			}
 		}
 	}
 }
