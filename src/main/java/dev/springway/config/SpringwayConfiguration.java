@@ -10,6 +10,7 @@ import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
+import dev.springway.proxy.ProxyHeadersFilter;
 import dev.springway.proxy.RequestBodyLimitFilter;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
@@ -20,6 +21,7 @@ import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.headers.GRPCResponseHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -42,6 +44,9 @@ import java.util.List;
  */
 @Configuration(proxyBeanMethods = false)
 public class SpringwayConfiguration {
+
+	/** Spring Cloud Gateway's setting, kept for the proxies whose forwarding headers are trusted. */
+	private static final String TRUSTED_PROXIES = "spring.cloud.gateway.server.webflux.trusted-proxies";
 
 	@Bean
 	Clock clock() {
@@ -76,9 +81,27 @@ public class SpringwayConfiguration {
 
 	/** Replaces Spring Cloud Gateway's routing filter (turned off in application.yaml) to add h2c backends. */
 	@Bean
-	BackendRoutingFilter backendRoutingFilter(HttpClient httpClient,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
-		return new BackendRoutingFilter(httpClient, headersFilters, properties);
+	BackendRoutingFilter backendRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
+			GrpcTrailersOnlyFilter grpcTrailersOnly, Environment environment) {
+		return new BackendRoutingFilter(httpClient, proxyHeaders(grpcTrailersOnly, environment), properties);
+	}
+
+	/**
+	 * The header filters between clients and backends: ours in one pass each way instead of Spring Cloud Gateway's
+	 * chain of per-filter copies, then its gRPC trailer handling.
+	 */
+	private static ObjectProvider<List<HttpHeadersFilter>> proxyHeaders(GrpcTrailersOnlyFilter grpcTrailersOnly,
+			Environment environment) {
+		List<HttpHeadersFilter> filters = List.of(
+				new ProxyHeadersFilter(environment.getProperty(TRUSTED_PROXIES, "(?!)")), ProxyHeadersFilter.response(),
+				grpcTrailersOnly, new GRPCResponseHeadersFilter());
+		return new ObjectProvider<>() {
+
+			@Override
+			public List<HttpHeadersFilter> getIfAvailable() {
+				return filters;
+			}
+		};
 	}
 
 	/** Replaces Spring Cloud Gateway's handler mapping so that CORS preflights reach the routes' CORS filters. */
@@ -101,8 +124,9 @@ public class SpringwayConfiguration {
 	/** Goes with the routing filter; Spring Cloud Gateway registers it only beside its own. */
 	@Bean
 	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
+			GrpcTrailersOnlyFilter grpcTrailersOnly, Environment environment) {
+		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(),
+				proxyHeaders(grpcTrailersOnly, environment));
 	}
 
 	@Bean

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The single thread that turns changes into configuration: it snapshots the source, translates, binds listener
- * sockets, swaps the routes in and publishes the status. A change after a quiet period is applied at once; changes
- * that follow it closely are coalesced (until quiet for {@code debounce}, at most {@code maxDelay} after the first). A failing reconcile keeps the last good configuration; a socket that
+ * sockets, swaps the routes in and publishes the status. A change that finds the loop idle is applied at once;
+ * changes that arrive while it reconciles are a burst, coalesced until quiet for {@code debounce} (at most
+ * {@code maxDelay} after the first of them). A failing reconcile keeps the last good configuration; a socket that
  * could not be bound is retried every {@link #BIND_RETRY}.
  */
 public final class ReconcileLoop implements AutoCloseable {
@@ -63,8 +64,10 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private long lastDirty;
 
-	/** Whether the pending tick applies a change that came after a quiet period, without waiting. */
+	/** Whether the pending tick applies a change that found the loop idle, without waiting. */
 	private boolean immediate;
+
+	private boolean reconciling;
 
 	private ScheduledFuture<?> pending;
 
@@ -94,14 +97,14 @@ public final class ReconcileLoop implements AutoCloseable {
 	/** Called by sources on every change; cheap and thread-safe. */
 	public synchronized void markDirty() {
 		long now = System.nanoTime();
-		boolean quiet = lastDirty == 0 || now - lastDirty >= debounce.toNanos();
 		if (firstDirty == 0) {
 			firstDirty = now;
 		}
 		lastDirty = now;
 		if (pending == null) {
-			immediate = quiet;
-			pending = executor.schedule(this::tick, quiet ? 0 : debounce.toNanos(), TimeUnit.NANOSECONDS);
+			// idle: apply at once; during a reconcile: part of a burst, coalesced
+			immediate = !reconciling;
+			pending = executor.schedule(this::tick, immediate ? 0 : debounce.toNanos(), TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -116,8 +119,16 @@ public final class ReconcileLoop implements AutoCloseable {
 			firstDirty = 0;
 			immediate = false;
 			pending = null;
+			reconciling = true;
 		}
-		reconcile();
+		try {
+			reconcile();
+		}
+		finally {
+			synchronized (this) {
+				reconciling = false;
+			}
+		}
 	}
 
 	private void reconcile() {
@@ -126,7 +137,9 @@ public final class ReconcileLoop implements AutoCloseable {
 				log.debug("Source not synced yet; nothing is served");
 				return;
 			}
+			long start = System.nanoTime();
 			ResourceSource.State current = source.current();
+			long read = System.nanoTime();
 			TranslationResult result = translator.translate(current.snapshot());
 			Set<ListenerRef> unavailable = servers.apply(result.routeTable().listeners());
 			if (!unavailable.isEmpty()) {
@@ -138,8 +151,9 @@ public final class ReconcileLoop implements AutoCloseable {
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
 					current.problems(), clock.instant(), previous.reconciles() + 1);
 			statusPublisher.publish(current.snapshot(), state.status());
-			log.debug("Applied {} listeners and {} routes", result.routeTable().listeners().size(),
-					result.routeTable().routes().size());
+			log.debug("Applied {} listeners and {} routes: read {} µs, translated and applied {} µs",
+					result.routeTable().listeners().size(), result.routeTable().routes().size(),
+					(read - start) / 1000, (System.nanoTime() - read) / 1000);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			log.error("Reconcile failed; keeping the last good configuration", ex);

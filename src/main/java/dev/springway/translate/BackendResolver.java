@@ -39,6 +39,9 @@ final class BackendResolver {
 
 	private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
 
+	/** Many routes share a Service: its endpoints are read once per translation. */
+	private final Map<String, List<Endpoint>> endpointsByPort = new HashMap<>();
+
 	private final ReferenceGrants referenceGrants;
 
 	/**
@@ -132,10 +135,15 @@ final class BackendResolver {
 				endpoints), null, null, policy);
 	}
 
-	/** Ready endpoints of the slices' port named like the Service port (Kubernetes' own rule). */
+	/** Ready endpoints of the slices' port named like the Service port (Kubernetes' own rule); once per port. */
 	private List<Endpoint> endpoints(String namespace, String name, ServicePort servicePort) {
-		Set<Endpoint> endpoints = new LinkedHashSet<>();
 		String portName = orDefault(servicePort.getName(), "");
+		return endpointsByPort.computeIfAbsent(key(namespace, name) + ":" + portName,
+				k -> readyEndpoints(namespace, name, portName));
+	}
+
+	private List<Endpoint> readyEndpoints(String namespace, String name, String portName) {
+		Set<Endpoint> endpoints = new LinkedHashSet<>();
 		for (EndpointSlice slice : slicesByService.getOrDefault(key(namespace, name), List.of())) {
 			Integer targetPort = list(slice.getPorts()).stream()
 				.filter(p -> orDefault(p.getName(), "").equals(portName))

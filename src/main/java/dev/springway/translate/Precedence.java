@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Gateway API precedence among the routes of one listener: the most specific hostname, then an Exact path, the
- * longest regular expression, the longest prefix, a method match, more header matches, more query matches, then the oldest route, namespace/name,
- * and rule and match order. First match in this order wins.
+ * longest regular expression, the longest prefix, a method match, more header matches, more query matches, then the
+ * oldest route, namespace/name, and rule and match order. First match in this order wins.
  */
 final class Precedence {
 
@@ -25,7 +25,9 @@ final class Precedence {
 		.thenComparing(Comparator.comparingInt((RouteMatch m) -> m.queryParams().size()).reversed());
 
 	static final Comparator<RankedEntry> ORDER = Comparator
-		.comparing((RankedEntry r) -> r.entry().listener().toString())
+		.comparing((RankedEntry r) -> r.entry().listener().gatewayNamespace())
+		.thenComparing(r -> r.entry().listener().gatewayName())
+		.thenComparing(r -> r.entry().listener().listenerName())
 		.thenComparing(r -> r.entry().hostname(), Hostnames.MOST_SPECIFIC_FIRST)
 		.thenComparing(r -> r.entry().match(), MATCH)
 		.thenComparing(RankedEntry::creationTimestamp)

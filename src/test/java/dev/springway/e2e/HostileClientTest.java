@@ -91,17 +91,19 @@ class HostileClientTest {
 		assertThat(headers.get("X-Forwarded-For").toString()).isEqualTo("[\"127.0.0.1\"]");
 		assertThat(headers.get("X-Forwarded-Proto").toString()).isEqualTo("[\"http\"]");
 		assertThat(headers.get("X-Forwarded-Host").toString()).isEqualTo("[\"app.example.com\"]");
+		assertThat(headers.get("X-Forwarded-Port").toString()).isEqualTo("[\"" + port + "\"]");
 		assertThat(headers.get("Forwarded").toString()).contains("for=\\\"127.0.0.1:").doesNotContain("6.6.6.6");
 	}
 
 	@Test
 	void hopByHopHeadersAreNotForwarded() {
 		TestHttp.Response response = TestHttp.get(ADDRESS, port, "app.example.com", "/hop", "Keep-Alive", "timeout=5",
-				"Proxy-Authorization", "Basic c2VjcmV0", "X-End-To-End", "kept");
+				"Proxy-Authorization", "Basic c2VjcmV0", "X-End-To-End", "kept", "Connection", "keep-alive, X-Hop",
+				"X-Hop", "named by Connection");
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json().get("headers").propertyNames().stream().map(name -> name.toLowerCase(Locale.ROOT)))
 			.contains("x-end-to-end")
-			.doesNotContain("keep-alive", "proxy-authorization");
+			.doesNotContain("keep-alive", "proxy-authorization", "x-hop");
 	}
 
 	/** A request that breaks a rule, the status it gets, and a marker of it that no backend may ever receive. */
