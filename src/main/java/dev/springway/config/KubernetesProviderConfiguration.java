@@ -1,22 +1,30 @@
 package dev.springway.config;
 
+import dev.springway.provision.ProxyProvisioner;
 import dev.springway.source.ResourceSource;
 import dev.springway.source.kubernetes.KubernetesInformersHealthIndicator;
 import dev.springway.source.kubernetes.KubernetesResourceSource;
 import dev.springway.status.KubernetesStatusWriter;
 import dev.springway.status.StatusLeaderElection;
+import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
 import dev.springway.translate.TranslatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * In a cluster: informers through the {@link KubernetesClient} that Spring Cloud Kubernetes configures (service
@@ -38,19 +46,46 @@ class KubernetesProviderConfiguration {
 	}
 
 	@Bean
-	KubernetesStatusWriter statusPublisher(ObjectProvider<KubernetesClient> client, SpringwayProperties properties,
+	KubernetesStatusWriter statusWriter(ObjectProvider<KubernetesClient> client, SpringwayProperties properties,
 			Clock clock) {
 		return new KubernetesStatusWriter(client(client), properties.controllerName(), clock);
 	}
 
-	@Bean(initMethod = "start")
-	StatusLeaderElection statusLeaderElection(ObjectProvider<KubernetesClient> client, KubernetesStatusWriter writer,
+	/** Only on a controller that provisions a proxy per Gateway (the Helm chart's setup). */
+	@Bean
+	@ConditionalOnProperty("springway.kubernetes.proxies.enabled")
+	ProxyProvisioner proxyProvisioner(ObjectProvider<KubernetesClient> client, SpringwayProperties properties) {
+		return new ProxyProvisioner(client(client), properties.kubernetes().proxies(), properties.controllerName());
+	}
+
+	/** A proxy of one Gateway writes nothing: its controller writes the status. */
+	@Bean
+	@Primary
+	StatusPublisher statusPublisher(KubernetesStatusWriter writer, ObjectProvider<ProxyProvisioner> provisioner,
 			SpringwayProperties properties) {
+		if (properties.gateway() != null) {
+			return StatusPublisher.NONE;
+		}
+		ProxyProvisioner proxies = provisioner.getIfAvailable();
+		return proxies == null ? writer : (snapshot, report) -> {
+			writer.publish(snapshot, report);
+			proxies.publish(snapshot, report);
+		};
+	}
+
+	/** Replicas that write status elect a leader; a Gateway's proxy does not compete. */
+	@Bean(initMethod = "start")
+	@Conditional(NotAGatewayProxy.class)
+	StatusLeaderElection statusLeaderElection(ObjectProvider<KubernetesClient> client, KubernetesStatusWriter writer,
+			ObjectProvider<ProxyProvisioner> provisioner, SpringwayProperties properties) {
 		KubernetesClient kubernetes = client(client);
 		SpringwayProperties.LeaderElection election = properties.kubernetes().leaderElection();
 		String namespace = election.leaseNamespace() != null ? election.leaseNamespace()
 				: kubernetes.getNamespace() != null ? kubernetes.getNamespace() : "default";
-		return new StatusLeaderElection(kubernetes, writer, new StatusLeaderElection.Settings(namespace,
+		List<Consumer<Boolean>> leaders = new ArrayList<>();
+		leaders.add(writer::setLeader);
+		provisioner.ifAvailable(proxies -> leaders.add(proxies::setLeader));
+		return new StatusLeaderElection(kubernetes, leaders, new StatusLeaderElection.Settings(namespace,
 				election.leaseName(), identity(), election.leaseDuration(), election.renewDeadline(),
 				election.retryPeriod()));
 	}
@@ -58,6 +93,17 @@ class KubernetesProviderConfiguration {
 	@Bean
 	KubernetesInformersHealthIndicator kubernetesInformersHealthIndicator(KubernetesResourceSource source) {
 		return new KubernetesInformersHealthIndicator(source);
+	}
+
+	static final class NotAGatewayProxy extends NoneNestedConditions {
+
+		NotAGatewayProxy() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("springway.gateway")
+		static final class GatewayProxy {
+		}
 	}
 
 	private static KubernetesClient client(ObjectProvider<KubernetesClient> client) {

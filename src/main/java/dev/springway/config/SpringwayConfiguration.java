@@ -12,6 +12,7 @@ import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.proxy.ProxyHeadersFilter;
 import dev.springway.proxy.RequestBodyLimitFilter;
+import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
@@ -36,6 +37,7 @@ import reactor.netty.http.client.HttpClient;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Wires the pipeline: source, translator, listener sockets, route locator, reconcile loop. The provider-specific
@@ -134,7 +136,17 @@ public class SpringwayConfiguration {
 			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
 			StatusPublisher statusPublisher, SpringwayProperties properties, Clock clock) {
 		return new ReconcileLoop(source, translator, servers, listenerSelection, routeLocator, statusPublisher,
-				properties.reconcile().debounce(), properties.reconcile().maxDelay(), clock);
+				served(properties), properties.reconcile().debounce(), properties.reconcile().maxDelay(), clock);
+	}
+
+	/** A proxy serves its Gateway's listeners, a controller that provisions proxies none, otherwise all. */
+	private static Predicate<ListenerSpec> served(SpringwayProperties properties) {
+		if (properties.gateway() != null) {
+			return listener -> properties.gateway()
+				.equals(listener.ref().gatewayNamespace() + "/" + listener.ref().gatewayName());
+		}
+		boolean provisioning = properties.kubernetes().proxies().enabled();
+		return listener -> !provisioning;
 	}
 
 	@Bean

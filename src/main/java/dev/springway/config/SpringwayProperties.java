@@ -20,13 +20,15 @@ import java.time.Duration;
  * @param reconcile debouncing of changes
  * @param listeners limits every Gateway listener enforces on its clients
  * @param shutdown how the listeners drain when the process is asked to stop
+ * @param gateway {@code namespace/name}: this process is the proxy of that one Gateway (it serves its listeners only
+ * and writes no status); unset, it serves every Gateway of its GatewayClasses
  */
 @ConfigurationProperties("springway")
 public record SpringwayProperties(Provider provider,
 		@DefaultValue(TranslatorSettings.DEFAULT_CONTROLLER_NAME) String controllerName,
 		@DefaultValue("127.0.0.1") String advertisedAddress, @DefaultValue File file,
 		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile,
-		@DefaultValue ListenerLimits listeners, @DefaultValue Shutdown shutdown) {
+		@DefaultValue ListenerLimits listeners, @DefaultValue Shutdown shutdown, String gateway) {
 
 	public enum Provider {
 		file, kubernetes
@@ -41,8 +43,29 @@ public record SpringwayProperties(Provider provider,
 
 	/**
 	 * @param leaderElection the election of the one replica that writes status
+	 * @param proxies the proxy Deployment and Service provisioned per Gateway
 	 */
-	public record Kubernetes(@DefaultValue LeaderElection leaderElection) {
+	public record Kubernetes(@DefaultValue LeaderElection leaderElection, @DefaultValue Proxies proxies) {
+	}
+
+	/**
+	 * @param enabled provision a proxy per Gateway; the controller then opens no listener itself
+	 * @param image the proxies' image (the controller's own)
+	 * @param serviceType the Gateways' Service type, unless the GatewayClass parameters say otherwise
+	 * @param replicas proxy replicas per Gateway, unless the GatewayClass parameters say otherwise
+	 * @param serviceAccount the proxies' ServiceAccount, created in each Gateway's namespace
+	 * @param clusterRoleBinding the binding that gives those ServiceAccounts read access; the controller adds them
+	 * @param terminationGracePeriod the proxies' pod grace period: at least shutdown delay plus drain timeout
+	 * @param args command-line arguments for every proxy, separated by {@code ;}
+	 * @param cpuRequest the proxy container's CPU request
+	 * @param memoryRequest the proxy container's memory request
+	 * @param memoryLimit the proxy container's memory limit
+	 */
+	public record Proxies(boolean enabled, @DefaultValue("springway/springway:latest") String image,
+			@DefaultValue("LoadBalancer") String serviceType, @DefaultValue("1") int replicas,
+			@DefaultValue("springway-proxy") String serviceAccount, String clusterRoleBinding,
+			@DefaultValue("45s") Duration terminationGracePeriod, @DefaultValue("") String args, String cpuRequest,
+			String memoryRequest, String memoryLimit) {
 	}
 
 	/**

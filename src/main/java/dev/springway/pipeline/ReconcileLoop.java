@@ -5,6 +5,7 @@ import dev.springway.proxy.ListenerIndex;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.TranslationResult;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The single thread that turns changes into configuration: it snapshots the source, translates, binds listener
@@ -45,6 +47,9 @@ public final class ReconcileLoop implements AutoCloseable {
 	private final GatewayApiRouteLocator routeLocator;
 
 	private final StatusPublisher statusPublisher;
+
+	/** The listeners whose sockets this process opens: all, one Gateway's (a proxy), or none (a controller). */
+	private final Predicate<ListenerSpec> serves;
 
 	private final Duration debounce;
 
@@ -73,13 +78,15 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	public ReconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
 			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
-			StatusPublisher statusPublisher, Duration debounce, Duration maxDelay, Clock clock) {
+			StatusPublisher statusPublisher, Predicate<ListenerSpec> serves, Duration debounce, Duration maxDelay,
+			Clock clock) {
 		this.source = source;
 		this.translator = translator;
 		this.servers = servers;
 		this.listenerSelection = listenerSelection;
 		this.routeLocator = routeLocator;
 		this.statusPublisher = statusPublisher;
+		this.serves = serves;
 		this.debounce = debounce;
 		this.maxDelay = maxDelay;
 		this.clock = clock;
@@ -141,7 +148,8 @@ public final class ReconcileLoop implements AutoCloseable {
 			ResourceSource.State current = source.current();
 			long read = System.nanoTime();
 			TranslationResult result = translator.translate(current.snapshot());
-			Set<ListenerRef> unavailable = servers.apply(result.routeTable().listeners());
+			Set<ListenerRef> unavailable = servers
+				.apply(result.routeTable().listeners().stream().filter(serves).toList());
 			if (!unavailable.isEmpty()) {
 				executor.schedule(this::markDirty, BIND_RETRY.toMillis(), TimeUnit.MILLISECONDS);
 			}

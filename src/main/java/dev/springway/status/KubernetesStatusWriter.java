@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,11 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,8 +47,6 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private static final int CONFLICT_ATTEMPTS = 5;
 
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-
 	private final KubernetesClient client;
 
 	private final String controllerName;
@@ -62,24 +55,9 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-		Thread thread = new Thread(r, "springway-status");
-		thread.setDaemon(true);
-		return thread;
-	});
-
-	private final AtomicReference<Work> latest = new AtomicReference<>();
+	private final LeaderWork work = new LeaderWork("status", this::writeAll);
 
 	private final AtomicLong writes = new AtomicLong();
-
-	private volatile boolean leader;
-
-	private boolean scheduled;
-
-	private int failedRounds;
-
-	private record Work(ResourceSnapshot snapshot, StatusReport report) {
-	}
 
 	public KubernetesStatusWriter(KubernetesClient client, String controllerName, Clock clock) {
 		this.client = client;
@@ -89,23 +67,18 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	@Override
 	public void publish(ResourceSnapshot snapshot, StatusReport report) {
-		latest.set(new Work(snapshot, report));
-		if (leader) {
-			schedule(0);
-		}
+		work.submit(snapshot, report);
 	}
 
 	/** A new leader writes everything once, which also rewrites status a previous leader left stale. */
 	public void setLeader(boolean leader) {
-		this.leader = leader;
 		log.info(leader ? "Leading: writing status" : "Not leading: status is written by another replica");
-		if (leader) {
-			schedule(0);
-		}
+		work.setLeader(leader, () -> {
+		});
 	}
 
 	public boolean isLeader() {
-		return leader;
+		return work.isLeader();
 	}
 
 	/** Status writes sent to the API server so far. */
@@ -113,42 +86,16 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		return writes.get();
 	}
 
-	private synchronized void schedule(long delayMillis) {
-		if (!scheduled) {
-			scheduled = true;
-			executor.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void run() {
-		synchronized (this) {
-			scheduled = false;
-		}
-		Work work = latest.get();
-		if (work == null || !leader) {
-			return;
-		}
-		if (writeAll(work)) {
-			failedRounds = 0;
-		}
-		else {
-			failedRounds++;
-			long backoff = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failedRounds, 10));
-			log.warn("Some status writes failed; retrying in {} ms", backoff);
-			schedule(backoff);
-		}
-	}
-
-	private boolean writeAll(Work work) {
+	private boolean writeAll(ResourceSnapshot snapshot, StatusReport report) {
 		boolean ok = true;
 		Map<String, HasMetadata> cached = new HashMap<>();
-		work.snapshot().gatewayClasses().forEach(o -> cached.put(identity(o), o));
-		work.snapshot().gateways().forEach(o -> cached.put(identity(o), o));
-		work.snapshot().httpRoutes().forEach(o -> cached.put(identity(o), o));
-		work.snapshot().grpcRoutes().forEach(o -> cached.put(identity(o), o));
-		work.snapshot().backendTlsPolicies().forEach(o -> cached.put(identity(o), o));
+		snapshot.gatewayClasses().forEach(o -> cached.put(identity(o), o));
+		snapshot.gateways().forEach(o -> cached.put(identity(o), o));
+		snapshot.httpRoutes().forEach(o -> cached.put(identity(o), o));
+		snapshot.grpcRoutes().forEach(o -> cached.put(identity(o), o));
+		snapshot.backendTlsPolicies().forEach(o -> cached.put(identity(o), o));
 		Set<String> reported = new HashSet<>();
-		for (ObjectStatus desired : work.report().objects()) {
+		for (ObjectStatus desired : report.objects()) {
 			String namespace = desired.metadata().namespace();
 			String name = desired.metadata().name();
 			String identity = desired.kind() + "/" + namespace + "/" + name;
@@ -169,21 +116,21 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			};
 		}
 		// Routes that no longer attach to our Gateways lose our parents[] entries.
-		for (HTTPRoute route : work.snapshot().httpRoutes()) {
+		for (HTTPRoute route : snapshot.httpRoutes()) {
 			String namespace = route.getMetadata().getNamespace();
 			String name = route.getMetadata().getName();
 			if (!reported.contains(identity(route)) && hasOurParents(route)) {
 				ok &= write(HTTPRoute.class, namespace, name, route, current -> route(current, null));
 			}
 		}
-		for (GRPCRoute route : work.snapshot().grpcRoutes()) {
+		for (GRPCRoute route : snapshot.grpcRoutes()) {
 			if (!reported.contains(identity(route)) && route.getStatus() != null && route.getStatus().getParents()
 				.stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
 				ok &= write(GRPCRoute.class, route.getMetadata().getNamespace(), route.getMetadata().getName(), route,
 						current -> grpcRoute(current, null));
 			}
 		}
-		for (BackendTLSPolicy policy : work.snapshot().backendTlsPolicies()) {
+		for (BackendTLSPolicy policy : snapshot.backendTlsPolicies()) {
 			if (!reported.contains(identity(policy)) && policy.getStatus() != null && policy.getStatus().getAncestors()
 				.stream().anyMatch(a -> controllerName.equals(a.getControllerName()))) {
 				ok &= write(BackendTLSPolicy.class, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
@@ -379,6 +326,6 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	@Override
 	public void close() {
-		executor.shutdownNow();
+		work.close();
 	}
 }

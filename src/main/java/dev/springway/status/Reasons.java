@@ -10,6 +10,7 @@ public final class Reasons {
 	public static final String PARTIALLY_INVALID = "PartiallyInvalid";
 
 	public static final String INVALID = "Invalid";
+	public static final String INVALID_PARAMETERS = "InvalidParameters";
 	public static final String LISTENERS_NOT_VALID = "ListenersNotValid";
 	public static final String UNSUPPORTED_ADDRESS = "UnsupportedAddress";
 	public static final String ADDRESS_NOT_ASSIGNED = "AddressNotAssigned";

@@ -8,12 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
- * Elects the one replica that writes status, with fabric8's {@code LeaderElector} on a {@code coordination.k8s.io}
+ * Elects the one replica that writes status (and provisions proxies), with fabric8's {@code LeaderElector} on a {@code coordination.k8s.io}
  * Lease. Every replica keeps competing: one that loses the lease stands again. On shutdown the lease is released so
  * another replica takes over at once.
  */
@@ -23,7 +25,8 @@ public final class StatusLeaderElection implements AutoCloseable {
 
 	private final KubernetesClient client;
 
-	private final KubernetesStatusWriter writer;
+	/** Told when this replica starts and stops leading: the status writer, and the proxy provisioner if any. */
+	private final List<Consumer<Boolean>> leaders;
 
 	private final Settings settings;
 
@@ -42,9 +45,9 @@ public final class StatusLeaderElection implements AutoCloseable {
 			Duration renewDeadline, Duration retryPeriod) {
 	}
 
-	public StatusLeaderElection(KubernetesClient client, KubernetesStatusWriter writer, Settings settings) {
+	public StatusLeaderElection(KubernetesClient client, List<Consumer<Boolean>> leaders, Settings settings) {
 		this.client = client;
-		this.writer = writer;
+		this.leaders = List.copyOf(leaders);
 		this.settings = settings;
 	}
 
@@ -62,8 +65,7 @@ public final class StatusLeaderElection implements AutoCloseable {
 						.withRenewDeadline(settings.renewDeadline())
 						.withRetryPeriod(settings.retryPeriod())
 						.withReleaseOnCancel(true)
-						.withLeaderCallbacks(new LeaderCallbacks(() -> writer.setLeader(true),
-								() -> writer.setLeader(false),
+						.withLeaderCallbacks(new LeaderCallbacks(() -> lead(true), () -> lead(false),
 								leader -> log.info("Status writer leader is now {}", leader)))
 						.build())
 					.build()
@@ -73,9 +75,13 @@ public final class StatusLeaderElection implements AutoCloseable {
 			catch (RuntimeException ex) {
 				log.debug("Leader election round ended: {}", ex.getMessage());
 			}
-			writer.setLeader(false);
+			lead(false);
 			sleep(settings.retryPeriod());
 		}
+	}
+
+	private void lead(boolean leading) {
+		leaders.forEach(leader -> leader.accept(leading));
 	}
 
 	private void sleep(Duration duration) {

@@ -46,15 +46,23 @@ public final class Translator {
 	public TranslationResult translate(ResourceSnapshot snapshot) {
 		List<ObjectStatus> statuses = new ArrayList<>();
 
+		Map<String, ConfigMap> configMaps = new HashMap<>();
+		snapshot.configMaps().forEach(map -> configMaps.put(Objects2.key(map), map));
 		Set<String> ourClasses = new HashSet<>();
 		for (GatewayClass gatewayClass : snapshot.gatewayClasses()) {
 			if (gatewayClass.getSpec() != null
 					&& settings.controllerName().equals(gatewayClass.getSpec().getControllerName())) {
-				ourClasses.add(gatewayClass.getMetadata().getName());
 				long generation = generation(gatewayClass);
+				String invalidParameters = ClassParameters.resolve(gatewayClass, configMaps).problem();
+				if (invalidParameters == null) {
+					ourClasses.add(gatewayClass.getMetadata().getName());
+				}
 				statuses.add(status(gatewayClass, new GatewayClassStatus(
-						List.of(Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED,
-								"Handled by " + settings.controllerName(), generation)),
+						List.of(invalidParameters == null
+								? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED,
+										"Handled by " + settings.controllerName(), generation)
+								: Condition.of(Reasons.ACCEPTED, false, Reasons.INVALID_PARAMETERS, invalidParameters,
+										generation)),
 						SupportedFeatures.NAMES.stream().map(SupportedFeature::new).toList())));
 			}
 		}
@@ -63,8 +71,6 @@ public final class Translator {
 		Map<String, Secret> secrets = new HashMap<>();
 		snapshot.secrets().forEach(secret -> secrets.put(Objects2.key(secret), secret));
 		ListenerCertificates certificates = new ListenerCertificates(secrets, grants, snapshot.takenAt());
-		Map<String, ConfigMap> configMaps = new HashMap<>();
-		snapshot.configMaps().forEach(map -> configMaps.put(Objects2.key(map), map));
 		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates,
 				new FrontendValidation(configMaps, grants))
 			.translate(snapshot.gateways(), ourClasses);

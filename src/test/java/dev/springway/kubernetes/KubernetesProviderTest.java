@@ -161,7 +161,8 @@ class KubernetesProviderTest {
 	@Test
 	void otherControllersEntriesSurviveAndAnUnchangedWorldCausesNoWrite() {
 		cluster.apply(route("shared", "gw", "shared.example.com", "/", "app"));
-		// Another controller adds its own entry beside whatever is there.
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("shared") != null);
+		// Another controller adds its own entry beside ours.
 		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName("shared").get();
 		HTTPRouteStatus status = route.getStatus() == null ? new HTTPRouteStatus() : route.getStatus();
 		status.getParents().add(new RouteParentStatusBuilder().withControllerName("example.com/other")

@@ -23,7 +23,7 @@ class ExecutableJarIT {
 
 	@Test
 	void thePackagedJarStartsAndServes() throws Exception {
-		File jar = new File("target").listFiles((dir, name) -> name.matches("springway-.*\\.jar"))[0];
+		File jar = jar();
 		Path folder = Files.createTempDirectory("springway-jar");
 		int port = FreePorts.any();
 		int management = FreePorts.any();
@@ -46,6 +46,25 @@ class ExecutableJarIT {
 				process.waitFor();
 			}
 		}
+	}
+
+	/** The Dockerfile copies these four layers out of the jar, each into an image layer of its own. */
+	@Test
+	void theJarHasTheLayersTheDockerfileCopies() throws Exception {
+		Process process = new ProcessBuilder(javaBinary(), "-Djarmode=tools", "-jar", jar().getAbsolutePath(),
+				"list-layers")
+			.redirectErrorStream(true)
+			.start();
+		String layers = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).isZero();
+		assertThat(layers.lines().map(String::trim)).containsExactly("dependencies", "spring-boot-loader",
+				"snapshot-dependencies", "application");
+		assertThat(Files.readString(Path.of("Dockerfile"))).contains("extracted/dependencies/",
+				"extracted/spring-boot-loader/", "extracted/snapshot-dependencies/", "extracted/application/");
+	}
+
+	private static File jar() {
+		return new File("target").listFiles((dir, name) -> name.matches("springway-.*\\.jar"))[0];
 	}
 
 	private static String get(String url, String host) {

@@ -1,0 +1,135 @@
+package dev.springway.packaging;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * helm/springway rendered and linted by Helm's own library: least-privilege RBAC, a hardened controller with probes
+ * on the management port, and values that reach the controller and the proxies it provisions.
+ */
+class HelmChartTest {
+
+	private static final Path CHART = Path.of("helm", "springway");
+
+	private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+	@Test
+	void lintsCleanWithDefaultAndCustomValues() {
+		LintResult defaults = new Helm(CHART).lint().strict().call();
+		assertThat(defaults.isFailed()).as(String.join("\n", defaults.getMessages())).isFalse();
+		assertThat(render(t -> custom(t)).stream().map(d -> d.get("kind").asString())).contains("Deployment");
+	}
+
+	@Test
+	void rbacHasNoWildcardsNoSecretWritesAndWritesGatewayApiStatusOnly() {
+		List<JsonNode> rules = new ArrayList<>();
+		for (JsonNode document : render(UnaryOperator.identity())) {
+			String kind = document.get("kind").asString();
+			if (kind.equals("ClusterRole") || kind.equals("Role")) {
+				document.get("rules").forEach(rules::add);
+			}
+		}
+		assertThat(rules).isNotEmpty();
+		for (JsonNode rule : rules) {
+			List<String> groups = strings(rule.get("apiGroups"));
+			List<String> resources = strings(rule.get("resources"));
+			List<String> verbs = strings(rule.get("verbs"));
+			assertThat(groups).as("apiGroups").doesNotContain("*");
+			assertThat(resources).as("resources").doesNotContain("*");
+			assertThat(verbs).as("verbs").doesNotContain("*");
+			if (resources.contains("secrets")) {
+				assertThat(verbs).as("Secrets are read-only").containsOnly("get", "list", "watch");
+			}
+			if (groups.contains("gateway.networking.k8s.io") && verbs.stream().anyMatch(v -> !v.equals("get")
+					&& !v.equals("list") && !v.equals("watch"))) {
+				assertThat(resources).as("Gateway API writes").allMatch(resource -> resource.endsWith("/status"));
+			}
+			if (groups.contains("rbac.authorization.k8s.io")) {
+				assertThat(rule.has("resourceNames")).as("RBAC rules name their one binding and role").isTrue();
+			}
+		}
+	}
+
+	@Test
+	void theControllerIsHardenedAndProbedOnTheManagementPort() {
+		JsonNode pod = controller(render(UnaryOperator.identity())).get("spec").get("template").get("spec");
+		assertThat(pod.get("securityContext").get("runAsNonRoot").asBoolean()).isTrue();
+		JsonNode container = pod.get("containers").get(0);
+		JsonNode security = container.get("securityContext");
+		assertThat(security.get("readOnlyRootFilesystem").asBoolean()).isTrue();
+		assertThat(security.get("allowPrivilegeEscalation").asBoolean()).isFalse();
+		assertThat(strings(security.get("capabilities").get("drop"))).containsExactly("ALL");
+		assertThat(container.get("livenessProbe").get("httpGet").get("path").asString())
+			.isEqualTo("/actuator/health/liveness");
+		assertThat(container.get("readinessProbe").get("httpGet").get("path").asString())
+			.isEqualTo("/actuator/health/readiness");
+		assertThat(container.get("ports").get(0).get("containerPort").asInt()).isEqualTo(9090);
+		assertThat(container.get("resources").get("requests").has("memory")).isTrue();
+		assertThat(container.get("image").asString()).isEqualTo("springway/springway:0.1.0-SNAPSHOT");
+	}
+
+	@Test
+	void valuesReachTheControllerAndTheProxies() {
+		List<JsonNode> documents = render(HelmChartTest::custom);
+		List<String> args = strings(controller(documents).get("spec").get("template").get("spec").get("containers")
+			.get(0).get("args"));
+		assertThat(args).contains("--springway.kubernetes.proxies.image=registry.example.com/springway:1.2.3",
+				"--springway.kubernetes.proxies.service-type=NodePort",
+				"--springway.kubernetes.proxies.termination-grace-period=70s");
+		String proxyArgs = args.stream().filter(a -> a.startsWith("--springway.kubernetes.proxies.args=")).findFirst()
+			.orElseThrow();
+		assertThat(proxyArgs.substring(proxyArgs.indexOf('=') + 1).split(";")).contains(
+				"--springway.shutdown.delay=10s", "--springway.shutdown.drain-timeout=50s",
+				"--springway.listeners.max-request-body=10MB");
+		assertThat(documents.stream().map(d -> d.get("kind").asString())).doesNotContain("PodDisruptionBudget",
+				"GatewayClass");
+	}
+
+	private static TemplateCommand custom(TemplateCommand template) {
+		return template.set("image.repository", "registry.example.com/springway")
+			.set("image.tag", "1.2.3")
+			.set("proxy.serviceType", "NodePort")
+			.set("shutdown.delay", "10s")
+			.set("shutdown.drainTimeout", "50s")
+			.set("listeners.maxRequestBody", "10MB")
+			.set("controller.podDisruptionBudget.enabled", "false")
+			.set("gatewayClass.create", "false");
+	}
+
+	private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
+		String rendered = values.apply(new Helm(CHART).template().withName("springway").withNamespace("springway-system"))
+			.call();
+		List<JsonNode> documents = new ArrayList<>();
+		for (String document : rendered.split("(?m)^---$")) {
+			JsonNode node = YAML.readTree(document);
+			if (node != null && node.has("kind")) {
+				documents.add(node);
+			}
+		}
+		return documents;
+	}
+
+	private static JsonNode controller(List<JsonNode> documents) {
+		return documents.stream()
+			.filter(d -> d.get("kind").asString().equals("Deployment"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static List<String> strings(JsonNode array) {
+		List<String> values = new ArrayList<>();
+		array.forEach(value -> values.add(value.asString()));
+		return values;
+	}
+}
