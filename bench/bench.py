@@ -25,7 +25,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKEND, BACKEND_2, NGINX_PROXY, GATEWAY, MANAGEMENT = 18080, 18082, 18081, 18090, 19090
 HOST = "bench.local"
-JVM = ["-Xms512m", "-Xmx512m", "-XX:+UseParallelGC"]
+JVM = ["-Xms128m", "-Xmx512m", "-XX:+UseParallelGC"]
 
 
 # ---------------------------------------------------------------------------------------------- processes

@@ -4,6 +4,7 @@
 {{- $args := list
   (printf "--springway.listeners.max-request-line=%s" $l.maxRequestLine)
   (printf "--springway.listeners.max-header-size=%s" $l.maxHeaderSize)
+  (printf "--springway.listeners.max-header-count=%v" $l.maxHeaderCount)
   (printf "--springway.listeners.idle-timeout=%s" $l.idleTimeout)
   (printf "--springway.listeners.max-concurrent-streams=%v" $l.maxConcurrentStreams)
   (printf "--springway.listeners.max-connections=%v" $l.maxConnections)

@@ -11,7 +11,7 @@ import dev.springway.proxy.GrpcTrailersOnlyFilter;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.proxy.ProxyHeadersFilter;
-import dev.springway.proxy.RequestBodyLimitFilter;
+import dev.springway.proxy.RequestLimitsFilter;
 import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
@@ -61,8 +61,8 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
-	RequestBodyLimitFilter requestBodyLimitFilter(SpringwayProperties properties) {
-		return new RequestBodyLimitFilter(properties.listeners().maxRequestBody());
+	RequestLimitsFilter requestLimitsFilter(SpringwayProperties properties) {
+		return new RequestLimitsFilter(properties.listeners().maxHeaderCount(), properties.listeners().maxRequestBody());
 	}
 
 	@Bean
@@ -150,8 +150,8 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
-	GatewayApiEndpoint gatewayApiEndpoint(ReconcileLoop loop) {
-		return new GatewayApiEndpoint(loop);
+	GatewayApiEndpoint gatewayApiEndpoint(ReconcileLoop loop, GatewayApiRouteLocator routes) {
+		return new GatewayApiEndpoint(loop, routes);
 	}
 
 	@Bean

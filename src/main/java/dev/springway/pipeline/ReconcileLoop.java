@@ -148,6 +148,7 @@ public final class ReconcileLoop implements AutoCloseable {
 			ResourceSource.State current = source.current();
 			long read = System.nanoTime();
 			TranslationResult result = translator.translate(current.snapshot());
+			long translated = System.nanoTime();
 			Set<ListenerRef> unavailable = servers
 				.apply(result.routeTable().listeners().stream().filter(serves).toList());
 			if (!unavailable.isEmpty()) {
@@ -155,13 +156,14 @@ public final class ReconcileLoop implements AutoCloseable {
 			}
 			listenerSelection.update(new ListenerIndex(result.routeTable().listeners()));
 			routeLocator.apply(result.routeTable());
+			long applied = System.nanoTime();
 			ReconcileState previous = state;
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
 					current.problems(), clock.instant(), previous.reconciles() + 1);
 			statusPublisher.publish(current.snapshot(), state.status());
-			log.debug("Applied {} listeners and {} routes: read {} µs, translated and applied {} µs",
-					result.routeTable().listeners().size(), result.routeTable().routes().size(),
-					(read - start) / 1000, (System.nanoTime() - read) / 1000);
+			log.debug("Applied {} listeners and {} routes: read {} µs, translated {} µs, applied {} µs, published {} µs",
+					result.routeTable().listeners().size(), result.routeTable().routes().size(), (read - start) / 1000,
+					(translated - read) / 1000, (applied - translated) / 1000, (System.nanoTime() - applied) / 1000);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			log.error("Reconcile failed; keeping the last good configuration", ex);

@@ -5,6 +5,7 @@ import dev.springway.routetable.RouteEntry;
 import dev.springway.routetable.RouteMatch.PathMatch;
 import dev.springway.translate.Hostnames;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.util.ArrayList;
@@ -45,26 +46,40 @@ public final class RouteIndex {
 
 	/** The route a request matches, or null; needs {@link ListenerSelectionFilter}'s attributes. */
 	public Route find(ServerWebExchange exchange) {
-		Hosts hosts = listeners.get(exchange.<ListenerRef>getAttribute(ListenerSelectionFilter.LISTENER_ATTR));
+		Candidate found = find(exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR),
+				exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR), exchange.getRequest());
+		return found == null ? null : found.route();
+	}
+
+	/** The route a request that arrived on {@code listener} for {@code host} (lower case, no port) matches. */
+	public Candidate find(ListenerRef listener, String host, ServerHttpRequest request) {
+		Hosts hosts = listener == null ? null : listeners.get(listener);
 		if (hosts == null) {
 			return null;
 		}
-		String host = exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR);
-		String path = exchange.getRequest().getPath().pathWithinApplication().value();
+		Match match = new Match(listener, host, request, request.getPath().pathWithinApplication().value());
 		if (host != null) {
-			Route route = Paths.find(hosts.exact.get(host), exchange, path);
-			if (route != null) {
-				return route;
+			Candidate found = Paths.find(hosts.exact.get(host), match);
+			if (found != null) {
+				return found;
 			}
 			// "*.example.com" is stored under ".example.com"; the leftmost dot gives the longest, most specific suffix
 			for (int dot = host.indexOf('.', 1); dot > 0 && !hosts.wildcard.isEmpty(); dot = host.indexOf('.', dot + 1)) {
-				route = Paths.find(hosts.wildcard.get(host.substring(dot)), exchange, path);
-				if (route != null) {
-					return route;
+				found = Paths.find(hosts.wildcard.get(host.substring(dot)), match);
+				if (found != null) {
+					return found;
 				}
 			}
 		}
-		return Paths.find(hosts.any, exchange, path);
+		return Paths.find(hosts.any, match);
+	}
+
+	/** The request being looked up. */
+	private record Match(ListenerRef listener, String host, ServerHttpRequest request, String path) {
+
+		boolean accepts(Candidate candidate) {
+			return candidate.predicate().matches(listener, host, request);
+		}
 	}
 
 	/** One listener's routes by effective hostname. */
@@ -111,36 +126,37 @@ public final class RouteIndex {
 			}
 		}
 
-		static Route find(Paths paths, ServerWebExchange exchange, String path) {
+		static Candidate find(Paths paths, Match match) {
 			if (paths == null) {
 				return null;
 			}
-			Route route = first(paths.exact.get(path), exchange);
-			if (route == null) {
-				route = first(paths.regex, exchange);
+			String path = match.path();
+			Candidate found = first(paths.exact.get(path), match);
+			if (found == null) {
+				found = first(paths.regex, match);
 			}
-			if (route != null || paths.prefixes.isEmpty()) {
-				return route;
+			if (found != null || paths.prefixes.isEmpty()) {
+				return found;
 			}
 			// the prefixes a path can match are itself and its cuts before each '/', longest first
-			route = first(paths.prefixes.get(path), exchange);
-			for (int slash = path.lastIndexOf('/'); route == null && slash >= 0; slash = path.lastIndexOf('/',
+			found = first(paths.prefixes.get(path), match);
+			for (int slash = path.lastIndexOf('/'); found == null && slash >= 0; slash = path.lastIndexOf('/',
 					slash - 1)) {
-				route = first(paths.prefixes.get(path.substring(0, slash)), exchange);
+				found = first(paths.prefixes.get(path.substring(0, slash)), match);
 			}
-			if (route == null && !path.startsWith("/")) {
-				route = first(paths.prefixes.get(""), exchange);
+			if (found == null && !path.startsWith("/")) {
+				found = first(paths.prefixes.get(""), match);
 			}
-			return route;
+			return found;
 		}
 
-		private static Route first(List<Candidate> candidates, ServerWebExchange exchange) {
+		private static Candidate first(List<Candidate> candidates, Match match) {
 			if (candidates == null) {
 				return null;
 			}
 			for (Candidate candidate : candidates) {
-				if (candidate.predicate().test(exchange)) {
-					return candidate.route();
+				if (match.accepts(candidate)) {
+					return candidate;
 				}
 			}
 			return null;

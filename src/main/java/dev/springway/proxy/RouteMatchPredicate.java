@@ -1,5 +1,6 @@
 package dev.springway.proxy;
 
+import dev.springway.routetable.ListenerRef;
 import dev.springway.routetable.RouteEntry;
 import dev.springway.routetable.RouteMatch;
 import dev.springway.routetable.RouteMatch.HeaderMatch;
@@ -54,20 +55,35 @@ public final class RouteMatchPredicate implements Predicate<ServerWebExchange> {
 
 	@Override
 	public boolean test(ServerWebExchange exchange) {
-		if (!entry.listener().equals(exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR))) {
-			return false;
+		return matches(exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR),
+				exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR), exchange.getRequest());
+	}
+
+	/** Whether a request that arrived on {@code listener} for {@code host} matches this entry. */
+	public boolean matches(ListenerRef listener, String host, ServerHttpRequest request) {
+		return mismatch(listener, host, request) == null;
+	}
+
+	/** The first condition of this entry the request fails (listener, hostname, path, ...), or null. */
+	public String mismatch(ListenerRef listener, String host, ServerHttpRequest request) {
+		if (!entry.listener().equals(listener)) {
+			return "listener";
 		}
-		if (entry.hostname() != null
-				&& !Hostnames.matches(entry.hostname(), exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR))) {
-			return false;
+		if (entry.hostname() != null && !Hostnames.matches(entry.hostname(), host)) {
+			return "hostname";
 		}
 		RouteMatch match = entry.match();
-		ServerHttpRequest request = exchange.getRequest();
 		String path = request.getPath().pathWithinApplication().value();
-		return (pathPattern != null ? pathPattern.matcher(path).matches() : pathMatches(match.path(), path))
-				&& (match.method() == null || match.method().equals(request.getMethod().name()))
-				&& headersMatch(match.headers(), request.getHeaders())
-				&& queryMatches(match.queryParams(), request);
+		if (!(pathPattern != null ? pathPattern.matcher(path).matches() : pathMatches(match.path(), path))) {
+			return "path";
+		}
+		if (match.method() != null && !match.method().equals(request.getMethod().name())) {
+			return "method";
+		}
+		if (!headersMatch(match.headers(), request.getHeaders())) {
+			return "header";
+		}
+		return queryMatches(match.queryParams(), request) ? null : "query parameter";
 	}
 
 	/** {@code PathPrefix /foo} matches {@code /foo} and {@code /foo/bar}, not {@code /foobar}; a trailing slash is ignored. */

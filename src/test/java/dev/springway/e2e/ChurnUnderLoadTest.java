@@ -141,6 +141,28 @@ class ChurnUnderLoadTest {
 		assertThat(slow.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
 	}
 
+	@Test
+	void aRemovedEndpointFinishesItsRequestsAndGetsNoNewOnes() throws Exception {
+		write("gateway.yaml", gateway(false));
+		write("app.yaml", service(0));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "pod-0".equals(TestHttp.get(ADDRESS, port, "app.example.com", "/which").pod()));
+		CompletableFuture<TestHttp.Response> inFlight = CompletableFuture
+			.supplyAsync(() -> TestHttp.get(ADDRESS, port, "app.example.com", "/slow?delay=3s"));
+		Thread.sleep(300);
+		// pod-0 leaves the Service; pod-1 takes over
+		write("app.yaml", service(6));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "pod-1".equals(TestHttp.get(ADDRESS, port, "app.example.com", "/which").pod()));
+		for (int i = 0; i < 20; i++) {
+			assertThat(TestHttp.get(ADDRESS, port, "app.example.com", "/after").pod()).isEqualTo("pod-1");
+		}
+		assertThat(inFlight).as("still in flight on the removed endpoint").isNotDone();
+		TestHttp.Response finished = inFlight.get(10, TimeUnit.SECONDS);
+		assertThat(finished.status()).isEqualTo(200);
+		assertThat(finished.pod()).isEqualTo("pod-0");
+	}
+
 	/** The Gateway with its steady listener, optionally a second one, and the steady route on both. */
 	private static String gateway(boolean extraListener) {
 		String gateway = Manifests.gateway("gw", "springway", ADDRESS, port);

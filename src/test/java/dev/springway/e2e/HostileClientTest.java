@@ -29,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +123,9 @@ class HostileClientTest {
 						+ "a".repeat(5000) + "\r\n\r\n", 431, "/big-headers"),
 				new Refused("request line over the limit", "GET /long-line-" + "a".repeat(1200)
 						+ " HTTP/1.1\r\nHost: app.example.com\r\n\r\n", 414, "/long-line-"),
+				new Refused("more header fields than allowed", "GET /many-headers HTTP/1.1\r\nHost: app.example.com\r\n"
+						+ IntStream.range(0, 120).mapToObj(i -> "X-H" + i + ": v\r\n").collect(Collectors.joining())
+						+ "\r\n", 431, "/many-headers"),
 				new Refused("body over the limit", "POST /too-big HTTP/1.1\r\nHost: app.example.com\r\n"
 						+ "Content-Length: 2000\r\n\r\n" + "b".repeat(2000), 413, "/too-big"),
 				new Refused("malformed", "GARBAGE\r\n\r\n", 400, "GARBAGE"),

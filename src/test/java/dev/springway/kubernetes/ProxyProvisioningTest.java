@@ -73,7 +73,8 @@ class ProxyProvisioningTest {
 				---
 				""".formatted(CONTROLLER) + gateway("gw", "springway", "infrastructure: {labels: {team: payments}, "
 				+ "annotations: {cost-center: '42'}}", port, port + 1)
-				+ gateway("tuned-gw", "tuned", "", port) + gateway("broken-gw", "broken", "", port));
+				+ gateway("tuned-gw", "tuned", "", port) + gateway("broken-gw", "broken", "", port)
+				+ gatewayClass("someone-else", "example.com/other") + gateway("their-gw", "someone-else", "", port));
 		// as the Helm chart creates it: the controller adds the proxies' ServiceAccounts
 		client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
 			.withName("springway-proxy")
@@ -126,6 +127,7 @@ class ProxyProvisioningTest {
 			.isEqualTo("NodePort");
 
 		assertThat(deployment("springway-broken-gw")).isNull();
+		assertThat(deployment("springway-their-gw")).as("another controller's Gateway").isNull();
 		GatewayClass broken = client.resources(GatewayClass.class).withName("broken").get();
 		assertThat(broken.getStatus().getConditions()).singleElement().satisfies(accepted -> {
 			assertThat(accepted.getStatus()).isEqualTo("False");

@@ -27,18 +27,29 @@ public final class RandomRoutes {
 
 	/** A GatewayClass, a Gateway with three HTTP listeners (two sharing port 80), a Service and {@code count} routes. */
 	public static String world(Random random, int count) {
+		return world(random, count, null, 80, 8080, 9000);
+	}
+
+	/**
+	 * The same on {@code address} (null: none given) and the given ports, with a Service whose endpoint listens on
+	 * {@code backendPort}. Every rule adds a response header {@code x-route: r<route>-<rule>}, so that a real
+	 * response tells which rule served it.
+	 */
+	public static String world(Random random, int count, String address, int port, int otherPort, int backendPort) {
 		StringBuilder yaml = new StringBuilder(Manifests.gatewayClass("springway", Manifests.CONTROLLER)).append("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: Gateway
 				metadata: {name: gw, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
 				spec:
 				  gatewayClassName: springway
+				  %s
 				  listeners:
-				  - {name: any, protocol: HTTP, port: 80}
-				  - {name: wild, protocol: HTTP, port: 80, hostname: "*.example.com"}
-				  - {name: other, protocol: HTTP, port: 8080}
+				  - {name: any, protocol: HTTP, port: %d}
+				  - {name: wild, protocol: HTTP, port: %d, hostname: "*.example.com"}
+				  - {name: other, protocol: HTTP, port: %d}
 				---
-				""").append(Manifests.service("app", 9000));
+				""".formatted(address == null ? "" : "addresses: [{value: " + address + "}]", port, port, otherPort))
+			.append(Manifests.service("app", backendPort));
 		for (int i = 0; i < count; i++) {
 			yaml.append(route(random, i));
 		}
@@ -53,7 +64,7 @@ public final class RandomRoutes {
 				spec:
 				  parentRefs: [%s]
 				""".formatted(i, random.nextInt(3), random.nextInt(4) == 0 ? "{name: gw, sectionName: other}"
-				: "{name: gw, port: 80}"));
+				: "{name: gw, sectionName: any}, {name: gw, sectionName: wild}"));
 		int hostnames = random.nextInt(3);
 		if (hostnames > 0) {
 			route.append("  hostnames: [");
@@ -63,8 +74,11 @@ public final class RandomRoutes {
 			route.append("]\n");
 		}
 		route.append("  rules:\n");
-		for (int r = 1 + random.nextInt(2); r > 0; r--) {
-			route.append("  - backendRefs: [{name: app, port: 8080}]\n    matches:\n");
+		for (int r = 0, rules = 1 + random.nextInt(2); r < rules; r++) {
+			route.append("  - backendRefs: [{name: app, port: 8080}]\n");
+			route.append("    filters: [{type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: x-route, "
+					+ "value: r%d-%d}]}}]\n".formatted(i, r));
+			route.append("    matches:\n");
 			for (int m = 1 + random.nextInt(2); m > 0; m--) {
 				route.append("    - ").append(match(random)).append('\n');
 			}

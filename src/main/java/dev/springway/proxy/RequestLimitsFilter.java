@@ -17,21 +17,29 @@ import reactor.core.publisher.Mono;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Refuses request bodies over the listeners' limit with 413: at once when {@code Content-Length} announces one,
- * otherwise as the streamed body crosses the limit (the backend call is then aborted). Bodies are never buffered.
+ * Limits Netty's decoder does not enforce: more header fields than allowed get 431; a body over the limit gets 413,
+ * at once when {@code Content-Length} announces it, otherwise as the streamed body crosses the limit (the backend call
+ * is then aborted). Bodies are never buffered.
  */
-public final class RequestBodyLimitFilter implements WebFilter, Ordered {
+public final class RequestLimitsFilter implements WebFilter, Ordered {
+
+	private final int maxHeaderCount;
 
 	private final long maxBytes;
 
-	/** {@code max} null: no limit. */
-	public RequestBodyLimitFilter(DataSize max) {
-		this.maxBytes = max == null ? Long.MAX_VALUE : max.toBytes();
+	/** {@code maxBody} null: no limit. */
+	public RequestLimitsFilter(int maxHeaderCount, DataSize maxBody) {
+		this.maxHeaderCount = maxHeaderCount;
+		this.maxBytes = maxBody == null ? Long.MAX_VALUE : maxBody.toBytes();
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		HttpHeaders headers = exchange.getRequest().getHeaders();
+		if (fieldCount(headers) > maxHeaderCount) {
+			exchange.getResponse().setStatusCode(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
+			return exchange.getResponse().setComplete();
+		}
 		if (maxBytes == Long.MAX_VALUE) {
 			return chain.filter(exchange);
 		}
@@ -43,6 +51,14 @@ public final class RequestBodyLimitFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		return chain.filter(exchange.mutate().request(new Counted(exchange)).build());
+	}
+
+	private static int fieldCount(HttpHeaders headers) {
+		int count = 0;
+		for (var header : headers.headerSet()) {
+			count += header.getValue().size();
+		}
+		return count;
 	}
 
 	private final class Counted extends ServerHttpRequestDecorator {
