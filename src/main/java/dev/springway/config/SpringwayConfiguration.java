@@ -4,6 +4,7 @@ import dev.springway.pipeline.GatewayApiEndpoint;
 import dev.springway.pipeline.GatewayApiHealthIndicator;
 import dev.springway.pipeline.GracefulShutdown;
 import dev.springway.pipeline.ReconcileLoop;
+import dev.springway.pipeline.ReconcileMetrics;
 import dev.springway.proxy.BackendRoutingFilter;
 import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
@@ -12,10 +13,12 @@ import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.proxy.ProxyHeadersFilter;
 import dev.springway.proxy.RequestLimitsFilter;
+import dev.springway.proxy.RouteMetricsFilter;
 import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
@@ -118,6 +121,12 @@ public class SpringwayConfiguration {
 		return handlerMapping.preflightFilter();
 	}
 
+	/** Replaces Spring Cloud Gateway's request metrics (turned off in application.yaml). */
+	@Bean
+	RouteMetricsFilter routeMetricsFilter(MeterRegistry registry) {
+		return new RouteMetricsFilter(registry);
+	}
+
 	@Bean
 	GrpcTrailersOnlyFilter grpcTrailersOnlyFilter() {
 		return new GrpcTrailersOnlyFilter();
@@ -134,9 +143,10 @@ public class SpringwayConfiguration {
 	@Bean
 	ReconcileLoop reconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
 			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
-			StatusPublisher statusPublisher, SpringwayProperties properties, Clock clock) {
+			StatusPublisher statusPublisher, SpringwayProperties properties, Clock clock, MeterRegistry registry) {
 		return new ReconcileLoop(source, translator, servers, listenerSelection, routeLocator, statusPublisher,
-				served(properties), properties.reconcile().debounce(), properties.reconcile().maxDelay(), clock);
+				served(properties), properties.reconcile().debounce(), properties.reconcile().maxDelay(), clock,
+				new ReconcileMetrics(registry));
 	}
 
 	/** A proxy serves its Gateway's listeners, a controller that provisions proxies none, otherwise all. */

@@ -57,6 +57,8 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final ReconcileMetrics metrics;
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread thread = new Thread(r, "springway-reconcile");
 		thread.setDaemon(true);
@@ -74,12 +76,15 @@ public final class ReconcileLoop implements AutoCloseable {
 
 	private boolean reconciling;
 
+	/** When the first change the running reconcile applies was observed. */
+	private long observed;
+
 	private ScheduledFuture<?> pending;
 
 	public ReconcileLoop(ResourceSource source, Translator translator, ListenerServers servers,
 			ListenerSelectionFilter listenerSelection, GatewayApiRouteLocator routeLocator,
 			StatusPublisher statusPublisher, Predicate<ListenerSpec> serves, Duration debounce, Duration maxDelay,
-			Clock clock) {
+			Clock clock, ReconcileMetrics metrics) {
 		this.source = source;
 		this.translator = translator;
 		this.servers = servers;
@@ -90,6 +95,7 @@ public final class ReconcileLoop implements AutoCloseable {
 		this.debounce = debounce;
 		this.maxDelay = maxDelay;
 		this.clock = clock;
+		this.metrics = metrics;
 	}
 
 	public void start() {
@@ -123,6 +129,7 @@ public final class ReconcileLoop implements AutoCloseable {
 				pending = executor.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
 				return;
 			}
+			observed = firstDirty;
 			firstDirty = 0;
 			immediate = false;
 			pending = null;
@@ -161,11 +168,13 @@ public final class ReconcileLoop implements AutoCloseable {
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
 					current.problems(), clock.instant(), previous.reconciles() + 1);
 			statusPublisher.publish(current.snapshot(), state.status());
+			metrics.applied(result.routeTable(), applied - start, applied - observed);
 			log.debug("Applied {} listeners and {} routes: read {} µs, translated {} µs, applied {} µs, published {} µs",
 					result.routeTable().listeners().size(), result.routeTable().routes().size(), (read - start) / 1000,
 					(translated - read) / 1000, (applied - translated) / 1000, (System.nanoTime() - applied) / 1000);
 		}
 		catch (RuntimeException | LinkageError ex) {
+			metrics.failed();
 			log.error("Reconcile failed; keeping the last good configuration", ex);
 		}
 	}

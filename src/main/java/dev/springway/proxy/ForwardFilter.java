@@ -40,15 +40,21 @@ final class ForwardFilter implements GatewayFilter {
 
 	private final AtomicInteger[] cursors;
 
+	/** {@code namespace/name} of each backend, for metrics and logs without a string built per request. */
+	private final String[] backendNames;
+
 	/** {@code cursors} gives each Service port its round-robin cursor, shared by every route that sends to it. */
 	ForwardFilter(RouteAction action, Function<ServiceBackend, AtomicInteger> cursors) {
 		this.action = action;
 		List<WeightedBackend> backends = action instanceof Forward forward ? forward.backends() : List.of();
 		cumulativeWeights = new int[backends.size()];
 		this.cursors = new AtomicInteger[backends.size()];
+		this.backendNames = new String[backends.size()];
 		int total = 0;
 		for (int i = 0; i < backends.size(); i++) {
 			total += backends.get(i).weight();
+			backendNames[i] = backends.get(i).backend() instanceof ServiceBackend service
+					? service.namespace() + "/" + service.name() : "invalid";
 			cumulativeWeights[i] = total;
 			this.cursors[i] = backends.get(i).backend() instanceof ServiceBackend service ? cursors.apply(service)
 					: new AtomicInteger();
@@ -62,6 +68,7 @@ final class ForwardFilter implements GatewayFilter {
 		}
 		Forward forward = (Forward) action;
 		int chosen = choose();
+		exchange.getAttributes().put(RouteMetricsFilter.BACKEND_ATTR, backendNames[chosen]);
 		if (forward.backends().get(chosen).backend() instanceof InvalidBackend invalid) {
 			return respond(exchange, invalid.status());
 		}

@@ -1,0 +1,87 @@
+package dev.springway.proxy;
+
+import dev.springway.routetable.ListenerRef;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+
+/**
+ * {@code springway.requests}: a timer per gateway, listener, route, rule, backend and status class, with bounded
+ * cardinality (no paths or hosts from requests). Timers are looked up once per route and backend, then reused, so
+ * a request costs an array read instead of building tags. Replaces Spring Cloud Gateway's request metrics, whose
+ * per-request tag building slowed the last of many routes.
+ */
+public final class RouteMetricsFilter implements GlobalFilter, Ordered {
+
+	/** Exchange attribute: {@code namespace/name} of the backend the request was sent to. */
+	public static final String BACKEND_ATTR = "springway.backend";
+
+	private static final Pattern RULE = Pattern.compile("/rule/([^/]+)/");
+
+	private static final String[] STATUS_CLASSES = { "1xx", "2xx", "3xx", "4xx", "5xx", "none" };
+
+	private final MeterRegistry registry;
+
+	/** Per route id and backend: a timer per status class. */
+	private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+
+	public RouteMetricsFilter(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		long start = System.nanoTime();
+		return chain.filter(exchange).doFinally(signal -> record(exchange, System.nanoTime() - start));
+	}
+
+	private void record(ServerWebExchange exchange, long nanos) {
+		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+		ListenerRef listener = exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR);
+		if (route == null || listener == null) {
+			return;
+		}
+		String backend = exchange.getAttributeOrDefault(BACKEND_ATTR, "none");
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		int statusClass = status == null ? 5 : Math.min(Math.max(status.value() / 100 - 1, 0), 4);
+		timers.computeIfAbsent(route.getId() + "|" + backend, key -> timers(route, listener, backend))[statusClass]
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer[] timers(Route route, ListenerRef listener, String backend) {
+		Matcher rule = RULE.matcher(route.getId());
+		Timer[] byStatus = new Timer[STATUS_CLASSES.length];
+		for (int i = 0; i < byStatus.length; i++) {
+			byStatus[i] = Timer.builder("springway.requests")
+				.description("Requests through routes, from route lookup to the last response byte")
+				.tag("gateway", listener.gatewayNamespace() + "/" + listener.gatewayName())
+				.tag("listener", listener.listenerName())
+				.tag("route", String.valueOf(route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA)))
+				.tag("rule", rule.find() ? rule.group(1) : "")
+				.tag("backend", backend)
+				.tag("status", STATUS_CLASSES[i])
+				.register(registry);
+			rule.reset();
+		}
+		return byStatus;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+}
