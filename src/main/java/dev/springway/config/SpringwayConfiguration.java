@@ -5,6 +5,7 @@ import dev.springway.pipeline.GatewayApiHealthIndicator;
 import dev.springway.pipeline.GracefulShutdown;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.pipeline.ReconcileMetrics;
+import dev.springway.proxy.AccessLogFilter;
 import dev.springway.proxy.BackendRoutingFilter;
 import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
@@ -20,6 +21,8 @@ import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
@@ -119,6 +122,19 @@ public class SpringwayConfiguration {
 	@Bean
 	WebFilter corsPreflightRoutingFilter(GatewayApiHandlerMapping handlerMapping) {
 		return handlerMapping.preflightFilter();
+	}
+
+	/** Off by default: one JSON line per request on the springway.access logger. */
+	@Bean
+	@ConditionalOnBooleanProperty("springway.access-log.enabled")
+	AccessLogFilter accessLogFilter() {
+		return new AccessLogFilter();
+	}
+
+	/** Version, Gateway API version, provider and role in /actuator/info. */
+	@Bean
+	InfoContributor springwayInfo(SpringwayProperties properties, Environment environment) {
+		return builder -> builder.withDetail("springway", new SpringwayInfo(properties, environment));
 	}
 
 	/** Replaces Spring Cloud Gateway's request metrics (turned off in application.yaml). */

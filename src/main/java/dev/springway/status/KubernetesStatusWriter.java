@@ -57,12 +57,15 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private final LeaderWork work = new LeaderWork("status", this::writeAll);
 
+	private final StatusEvents events;
+
 	private final AtomicLong writes = new AtomicLong();
 
 	public KubernetesStatusWriter(KubernetesClient client, String controllerName, Clock clock) {
 		this.client = client;
 		this.controllerName = controllerName;
 		this.clock = clock;
+		this.events = new StatusEvents(client, controllerName, clock);
 	}
 
 	@Override
@@ -162,8 +165,10 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				if (updated == null) {
 					return true;
 				}
+				Set<String> badBefore = failingConditions(current);
 				client.resource(updated).updateStatus();
 				writes.incrementAndGet();
+				events.reportNew(updated, badBefore, failingConditions(updated));
 				return true;
 			}
 			catch (KubernetesClientException ex) {
@@ -300,6 +305,25 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	private boolean hasOurParents(HTTPRoute route) {
 		return route.getStatus() != null
 				&& route.getStatus().getParents().stream().anyMatch(p -> controllerName.equals(p.getControllerName()));
+	}
+
+	/** Every condition with status False in the object's status, as "type|reason|message", wherever it sits. */
+	private Set<String> failingConditions(HasMetadata object) {
+		Set<String> failing = new HashSet<>();
+		collectFailing(serialization.convertValue(object, Map.class).get("status"), failing);
+		return failing;
+	}
+
+	private static void collectFailing(Object node, Set<String> failing) {
+		if (node instanceof Map<?, ?> map) {
+			if ("False".equals(map.get("status")) && map.get("type") != null && map.get("reason") != null) {
+				failing.add(map.get("type") + "|" + map.get("reason") + "|" + map.get("message"));
+			}
+			map.values().forEach(value -> collectFailing(value, failing));
+		}
+		else if (node instanceof List<?> list) {
+			list.forEach(value -> collectFailing(value, failing));
+		}
 	}
 
 	/** {@code lastTransitionTime} changes only where a condition's status flips. */

@@ -188,6 +188,21 @@ class KubernetesProviderTest {
 	}
 
 	@Test
+	void aRouteThatTurnsBadGetsAWarningEvent() {
+		cluster.apply(route("dangling", "gw", "dangling.example.com", "/", "nope"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("default").list()
+			.getItems().stream().anyMatch(event -> "dangling".equals(event.getInvolvedObject().getName())));
+		assertThat(client.v1().events().inNamespace("default").list().getItems())
+			.filteredOn(event -> "dangling".equals(event.getInvolvedObject().getName()))
+			.anySatisfy(event -> {
+				assertThat(event.getType()).isEqualTo("Warning");
+				assertThat(event.getReason()).isEqualTo("BackendNotFound");
+				assertThat(event.getInvolvedObject().getKind()).isEqualTo("HTTPRoute");
+				assertThat(event.getMessage()).startsWith("ResolvedRefs=False: ");
+			});
+	}
+
+	@Test
 	void objectsOfOtherGatewayClassesAreNeverTouched() {
 		cluster.apply(gatewayClass("someone-else", "example.com/other")
 				+ gateway("their-gw", "someone-else", "127.0.0.7", port)

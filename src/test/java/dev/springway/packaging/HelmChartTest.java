@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +97,30 @@ class HelmChartTest {
 		assertThat(documents.stream().map(d -> d.get("kind").asString())).doesNotContain("PodDisruptionBudget",
 				"GatewayClass");
 	}
+
+	/** The dashboard ships in the chart and queries only metrics Springway exports. */
+	@Test
+	void theGrafanaDashboardQueriesSpringwaysMetrics() {
+		JsonNode configMap = render(UnaryOperator.identity()).stream()
+			.filter(d -> d.get("kind").asString().equals("ConfigMap")
+					&& d.get("metadata").get("labels").has("grafana_dashboard"))
+			.findFirst()
+			.orElseThrow();
+		JsonNode dashboard = YAML.readTree(configMap.get("data").get("springway.json").asString());
+		List<String> queries = new ArrayList<>();
+		dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(t -> queries.add(t.get("expr").asString())));
+		assertThat(queries).hasSizeGreaterThan(5);
+		for (String query : queries) {
+			assertThat(Pattern.compile("springway_[a-z_]+").matcher(query).results().map(MatchResult::group))
+				.as(query)
+				.allMatch(metric -> EXPORTED.stream().anyMatch(metric::startsWith));
+		}
+	}
+
+	/** The metric families Springway exports (MetricsEndToEndTest checks them after real traffic). */
+	private static final List<String> EXPORTED = List.of("springway_requests_seconds", "springway_reconcile_seconds",
+			"springway_propagation_seconds", "springway_reconcile_failures_total", "springway_routes",
+			"springway_listeners");
 
 	private static TemplateCommand custom(TemplateCommand template) {
 		return template.set("image.repository", "registry.example.com/springway")

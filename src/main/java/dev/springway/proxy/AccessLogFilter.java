@@ -1,0 +1,83 @@
+package dev.springway.proxy;
+
+import dev.springway.routetable.ListenerRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+
+/**
+ * One JSON line per request on the {@code springway.access} logger, through the normal logging system: the same
+ * identifiers as the metrics (gateway, listener, route, rule, backend), the request line, status, duration and
+ * response flags in Envoy's style: {@code NR} no route, {@code UF} backend connection failure, {@code UT} backend
+ * timeout, {@code -} none. Registered only when {@code springway.access-log.enabled} is set.
+ */
+public final class AccessLogFilter implements WebFilter, Ordered {
+
+	private static final Logger log = LoggerFactory.getLogger("springway.access");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern RULE = Pattern.compile("/rule/([^/]+)/");
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		long start = System.nanoTime();
+		Instant received = Instant.now();
+		return chain.filter(exchange).doFinally(signal -> log.info(line(exchange, received, System.nanoTime() - start)));
+	}
+
+	private static String line(ServerWebExchange exchange, Instant received, long nanos) {
+		ListenerRef listener = exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR);
+		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("time", received.toString());
+		entry.put("gateway", listener == null ? null : listener.gatewayNamespace() + "/" + listener.gatewayName());
+		entry.put("listener", listener == null ? null : listener.listenerName());
+		entry.put("route", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA));
+		Matcher rule = route == null ? null : RULE.matcher(route.getId());
+		entry.put("rule", rule != null && rule.find() ? rule.group(1) : null);
+		entry.put("backend", exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR));
+		entry.put("method", exchange.getRequest().getMethod().name());
+		entry.put("host", exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST));
+		entry.put("path", exchange.getRequest().getURI().getRawPath());
+		entry.put("status", status == null ? null : status.value());
+		entry.put("durationMs", nanos / 1_000_000.0);
+		entry.put("flags", flags(exchange, route, status));
+		entry.put("client", exchange.getRequest().getRemoteAddress() == null ? null
+				: exchange.getRequest().getRemoteAddress().getAddress().getHostAddress());
+		return JSON.writeValueAsString(entry);
+	}
+
+	private static String flags(ServerWebExchange exchange, Route route, HttpStatusCode status) {
+		if (route == null) {
+			return "NR";
+		}
+		if (exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null) {
+			return "UF";
+		}
+		return status != null && status.value() == 504 ? "UT" : "-";
+	}
+
+	/** Right after listener selection, so that it sees every request, refused or routed. */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 110;
+	}
+}
