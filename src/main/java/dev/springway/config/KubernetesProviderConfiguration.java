@@ -10,6 +10,7 @@ import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
 import dev.springway.translate.TranslatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
@@ -47,8 +48,8 @@ class KubernetesProviderConfiguration {
 
 	@Bean
 	KubernetesStatusWriter statusWriter(ObjectProvider<KubernetesClient> client, SpringwayProperties properties,
-			Clock clock) {
-		return new KubernetesStatusWriter(client(client), properties.controllerName(), clock);
+			Clock clock, MeterRegistry registry) {
+		return new KubernetesStatusWriter(client(client), properties.controllerName(), clock, registry);
 	}
 
 	/** Only on a controller that provisions a proxy per Gateway (the Helm chart's setup). */

@@ -168,7 +168,8 @@ public final class ReconcileLoop implements AutoCloseable {
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
 					current.problems(), clock.instant(), previous.reconciles() + 1);
 			statusPublisher.publish(current.snapshot(), state.status());
-			metrics.applied(result.routeTable(), applied - start, applied - observed);
+			metrics.applied(result.routeTable(), applied - start, translated - read, applied - translated,
+					applied - observed);
 			log.debug("Applied {} listeners and {} routes: read {} µs, translated {} µs, applied {} µs, published {} µs",
 					result.routeTable().listeners().size(), result.routeTable().routes().size(), (read - start) / 1000,
 					(translated - read) / 1000, (applied - translated) / 1000, (System.nanoTime() - applied) / 1000);

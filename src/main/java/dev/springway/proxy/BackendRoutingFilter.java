@@ -44,6 +44,9 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	/** Exchange attribute, set when the backend refused the connection (answered 503), for retries. */
 	public static final String CONNECT_FAILED_ATTR = "springway.backend.connectFailed";
 
+	/** Exchange attribute, set when the backend closed the connection before answering (answered 502). */
+	public static final String CLOSED_ATTR = "springway.backend.closed";
+
 	/** Exchange attribute: the {@link BackendTls} of the chosen backend, if it is reached over TLS. */
 	public static final String TLS_ATTR = "springway.backend.tls";
 
@@ -100,6 +103,7 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 					return call(exchange, chain);
 				})
 			.onErrorResume(error -> closedBeforeResponse(error, exchange), error -> {
+				exchange.getAttributes().put(CLOSED_ATTR, Boolean.TRUE);
 				exchange.getResponse().setStatusCode(HttpStatus.BAD_GATEWAY);
 				return Mono.empty();
 			});

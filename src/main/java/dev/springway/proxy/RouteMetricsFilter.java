@@ -21,7 +21,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 /**
  * {@code springway.requests}: a timer per gateway, listener, route, rule, backend and status class, with bounded
- * cardinality (no paths or hosts from requests). Timers are looked up once per route and backend, then reused, so
+ * cardinality (no paths or hosts from requests); {@code springway.backend.errors} per backend and reason
+ * ({@code connect}: refused or unreachable, {@code closed}: closed before answering, {@code timeout}). Timers are looked up once per route and backend, then reused, so
  * a request costs an array read instead of building tags. Replaces Spring Cloud Gateway's request metrics, whose
  * per-request tag building slowed the last of many routes.
  */
@@ -60,6 +61,12 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 		int statusClass = status == null ? 5 : Math.min(Math.max(status.value() / 100 - 1, 0), 4);
 		timers.computeIfAbsent(route.getId() + "|" + backend, key -> timers(route, listener, backend))[statusClass]
 			.record(nanos, TimeUnit.NANOSECONDS);
+		String error = exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null ? "connect"
+				: exchange.getAttribute(BackendRoutingFilter.CLOSED_ATTR) != null ? "closed"
+						: status != null && status.value() == 504 ? "timeout" : null;
+		if (error != null) {
+			registry.counter("springway.backend.errors", "backend", backend, "reason", error).increment();
+		}
 	}
 
 	private Timer[] timers(Route route, ListenerRef listener, String backend) {

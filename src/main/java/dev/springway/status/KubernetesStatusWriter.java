@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -61,7 +63,15 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private final AtomicLong writes = new AtomicLong();
 
-	public KubernetesStatusWriter(KubernetesClient client, String controllerName, Clock clock) {
+	/** {@code springway.status.writes} by result: written, or failed (retried with backoff). */
+	private final Counter written;
+
+	private final Counter failed;
+
+	public KubernetesStatusWriter(KubernetesClient client, String controllerName, Clock clock,
+			MeterRegistry registry) {
+		this.written = registry.counter("springway.status.writes", "result", "written");
+		this.failed = registry.counter("springway.status.writes", "result", "failed");
 		this.client = client;
 		this.controllerName = controllerName;
 		this.clock = clock;
@@ -168,6 +178,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				Set<String> badBefore = failingConditions(current);
 				client.resource(updated).updateStatus();
 				writes.incrementAndGet();
+				written.increment();
 				events.reportNew(updated, badBefore, failingConditions(updated));
 				return true;
 			}
@@ -178,6 +189,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				if (ex.getCode() != 409) {
 					log.warn("Cannot write status of {} {}: {}", type.getSimpleName(), key(namespace, name),
 							ex.getMessage());
+					failed.increment();
 					return false;
 				}
 				log.debug("Conflict writing status of {} {}, retrying", type.getSimpleName(), key(namespace, name));
@@ -185,6 +197,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		}
 		log.warn("Gave up writing status of {} {} after {} conflicts", type.getSimpleName(), key(namespace, name),
 				CONFLICT_ATTEMPTS);
+		failed.increment();
 		return false;
 	}
 

@@ -3,7 +3,9 @@ package dev.springway.e2e;
 import dev.springway.testing.FreePorts;
 import dev.springway.testing.Manifests;
 import org.junit.jupiter.api.AfterAll;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +34,9 @@ class BackendHangUpTest {
 	static HangUpBackend never;
 
 	static int port;
+
+	@Autowired
+	MeterRegistry registry;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -78,5 +83,8 @@ class BackendHangUpTest {
 		TestHttp.Response response = TestHttp.get(ADDRESS, port, "never.example.com", "/");
 		assertThat(response.status()).isEqualTo(502);
 		assertThat(never.received() - before).isEqualTo(2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("springway.backend.errors")
+			.tags("backend", "default/never", "reason", "closed")
+			.counter() != null);
 	}
 }

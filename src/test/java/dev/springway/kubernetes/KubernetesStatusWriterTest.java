@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import org.junit.jupiter.api.AfterEach;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,7 +36,9 @@ class KubernetesStatusWriterTest {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
-	private final KubernetesStatusWriter writer = new KubernetesStatusWriter(client, OURS, clock);
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final KubernetesStatusWriter writer = new KubernetesStatusWriter(client, OURS, clock, registry);
 
 	@AfterEach
 	void stop() {
@@ -129,6 +132,24 @@ class KubernetesStatusWriterTest {
 		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent() != null);
 		assertThat(writer.writes()).isEqualTo(1);
+	}
+
+	@Test
+	void rejectedWritesAreCountedAndRetried() {
+		client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+		Status invalid = new StatusBuilder().withCode(422).withReason("Invalid").withMessage("webhook said no").build();
+		api.server().expect().put()
+			.withPath("/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r/status")
+			.andReturn(422, invalid)
+			.once();
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent() != null);
+		assertThat(registry.counter("springway.status.writes", "result", "failed").count()).isEqualTo(1);
+		assertThat(registry.counter("springway.status.writes", "result", "written").count()).isEqualTo(1);
 	}
 
 	@Test
