@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -107,7 +108,7 @@ public final class RouteExplainer {
 					.filter(c -> c.type().equals(Reasons.ACCEPTED) && c.status().equals("False"))
 					.map(Condition::reason)
 					.findFirst()
-					.ifPresent(reason -> routes.add(new PassedOver(object.kind().toLowerCase() + "/"
+					.ifPresent(reason -> routes.add(new PassedOver(object.kind().toLowerCase(Locale.ROOT) + "/"
 							+ object.metadata().namespace() + "/" + object.metadata().name(), null,
 							"not accepted: " + reason)));
 			}

@@ -37,8 +37,8 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
 	private final MeterRegistry registry;
 
-	/** Per route id and backend: a timer per status class. */
-	private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+	/** Per route id, then backend: a timer per status class. */
+	private final Map<String, Map<String, Timer[]>> timers = new ConcurrentHashMap<>();
 
 	public RouteMetricsFilter(MeterRegistry registry) {
 		this.registry = registry;
@@ -59,7 +59,8 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 		String backend = exchange.getAttributeOrDefault(BACKEND_ATTR, "none");
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
 		int statusClass = status == null ? 5 : Math.min(Math.max(status.value() / 100 - 1, 0), 4);
-		timers.computeIfAbsent(route.getId() + "|" + backend, key -> timers(route, listener, backend))[statusClass]
+		timers.computeIfAbsent(route.getId(), id -> new ConcurrentHashMap<>())
+			.computeIfAbsent(backend, name -> timers(route, listener, name))[statusClass]
 			.record(nanos, TimeUnit.NANOSECONDS);
 		String error = exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null ? "connect"
 				: exchange.getAttribute(BackendRoutingFilter.CLOSED_ATTR) != null ? "closed"

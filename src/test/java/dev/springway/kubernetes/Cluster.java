@@ -3,6 +3,7 @@ package dev.springway.kubernetes;
 import dev.springway.snapshot.ManifestReader;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,14 @@ final class Cluster {
 		ManifestReader.Result result = reader.read(yaml);
 		assertThat(result.problems()).isEmpty();
 		for (HasMetadata object : result.objects()) {
-			HasMetadata existing = client.resource(object).get();
+			apply(object, 5);
+		}
+	}
+
+	/** Like kubectl, reads again and retries when a concurrent write (Springway's status, say) got there first. */
+	private void apply(HasMetadata object, int attempts) {
+		HasMetadata existing = client.resource(object).get();
+		try {
 			if (existing == null) {
 				client.resource(object).create();
 			}
@@ -29,6 +37,12 @@ final class Cluster {
 				object.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
 				client.resource(object).update();
 			}
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 409 || attempts <= 1) {
+				throw ex;
+			}
+			apply(object, attempts - 1);
 		}
 	}
 
