@@ -16,8 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
@@ -32,8 +30,6 @@ public final class AccessLogFilter implements WebFilter, Ordered {
 	private static final Logger log = LoggerFactory.getLogger("springway.access");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final Pattern RULE = Pattern.compile("/rule/([^/]+)/");
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -51,8 +47,7 @@ public final class AccessLogFilter implements WebFilter, Ordered {
 		entry.put("gateway", listener == null ? null : listener.gatewayNamespace() + "/" + listener.gatewayName());
 		entry.put("listener", listener == null ? null : listener.listenerName());
 		entry.put("route", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA));
-		Matcher rule = route == null ? null : RULE.matcher(route.getId());
-		entry.put("rule", rule != null && rule.find() ? rule.group(1) : null);
+		entry.put("rule", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.RULE_METADATA));
 		entry.put("backend", exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR));
 		entry.put("method", exchange.getRequest().getMethod().name());
 		entry.put("host", exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST));

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Serves the route table to Spring Cloud Gateway as ready-made {@link Route}s with our own predicates and filters
@@ -32,6 +34,12 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	/** Route metadata naming the source object, for scoped refreshes and the Actuator view. */
 	public static final String SOURCE_METADATA = "springway.source";
+
+	/** Route metadata: the rule's name, or its index when unnamed, for metrics and access logs. */
+	public static final String RULE_METADATA = "springway.rule";
+
+	/** Entry ids carry the rule label: {@code <kind>/<ns>/<name>/rule/<label>/match/...}. */
+	private static final Pattern RULE_IN_ID = Pattern.compile("/rule/([^/]+)/");
 
 	/** Placeholder: {@link ForwardFilter} replaces host and port with the chosen endpoint. */
 	private static final URI BACKEND_PLACEHOLDER = URI.create("http://backend.springway.invalid:80");
@@ -110,7 +118,13 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			.asyncPredicate(AsyncPredicate.from(predicate))
 			.filters(filters)
 			.metadata(SOURCE_METADATA, entry.source())
+			.metadata(RULE_METADATA, rule(entry))
 			.build();
+	}
+
+	private static String rule(RouteEntry entry) {
+		Matcher rule = RULE_IN_ID.matcher(entry.id());
+		return rule.find() ? rule.group(1) : "";
 	}
 
 	private static GatewayFilter filter(RouteFilter filter, RouteEntry entry) {

@@ -14,8 +14,6 @@ import reactor.core.publisher.Mono;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
@@ -30,8 +28,6 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
 	/** Exchange attribute: {@code namespace/name} of the backend the request was sent to. */
 	public static final String BACKEND_ATTR = "springway.backend";
-
-	private static final Pattern RULE = Pattern.compile("/rule/([^/]+)/");
 
 	private static final String[] STATUS_CLASSES = { "1xx", "2xx", "3xx", "4xx", "5xx", "none" };
 
@@ -71,7 +67,6 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 	}
 
 	private Timer[] timers(Route route, ListenerRef listener, String backend) {
-		Matcher rule = RULE.matcher(route.getId());
 		Timer[] byStatus = new Timer[STATUS_CLASSES.length];
 		for (int i = 0; i < byStatus.length; i++) {
 			byStatus[i] = Timer.builder("springway.requests")
@@ -79,11 +74,10 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 				.tag("gateway", listener.gatewayNamespace() + "/" + listener.gatewayName())
 				.tag("listener", listener.listenerName())
 				.tag("route", String.valueOf(route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA)))
-				.tag("rule", rule.find() ? rule.group(1) : "")
+				.tag("rule", String.valueOf(route.getMetadata().get(GatewayApiRouteLocator.RULE_METADATA)))
 				.tag("backend", backend)
 				.tag("status", STATUS_CLASSES[i])
 				.register(registry);
-			rule.reset();
 		}
 		return byStatus;
 	}

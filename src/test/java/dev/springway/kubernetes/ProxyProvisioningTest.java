@@ -115,7 +115,8 @@ class ProxyProvisioningTest {
 		assertThat(proxy.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 		assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
 
-		Service service = client.services().inNamespace("default").withName("springway-gw").get();
+		// the Service is applied just after the Deployment
+		Service service = await().atMost(Duration.ofSeconds(10)).until(() -> service("springway-gw"), s -> s != null);
 		assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
 		assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(port, port + 1);
 		assertThat(service.getMetadata().getLabels()).containsEntry("gateway.networking.k8s.io/gateway-name", "gw");
@@ -123,8 +124,8 @@ class ProxyProvisioningTest {
 		Deployment tuned = await().atMost(Duration.ofSeconds(10)).until(() -> deployment("springway-tuned-gw"),
 				d -> d != null);
 		assertThat(tuned.getSpec().getReplicas()).isEqualTo(3);
-		assertThat(client.services().inNamespace("default").withName("springway-tuned-gw").get().getSpec().getType())
-			.isEqualTo("NodePort");
+		assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> service("springway-tuned-gw"), s -> s != null)
+			.getSpec().getType()).isEqualTo("NodePort");
 
 		assertThat(deployment("springway-broken-gw")).isNull();
 		assertThat(deployment("springway-their-gw")).as("another controller's Gateway").isNull();
