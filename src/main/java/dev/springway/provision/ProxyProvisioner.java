@@ -7,6 +7,7 @@ import dev.springway.status.LeaderWork;
 import dev.springway.status.ObjectStatus;
 import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.GatewayStatus;
+import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.StatusPublisher;
 import dev.springway.status.StatusReport;
 import dev.springway.translate.ClassParameters;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +33,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * On the elected controller, after each reconcile: a proxy Deployment and Service for every accepted Gateway of our
@@ -138,9 +142,22 @@ public final class ProxyProvisioner implements StatusPublisher, AutoCloseable {
 	/** The proxy objects of every accepted Gateway of ours, by key. */
 	private Map<String, HasMetadata> desired(ResourceSnapshot snapshot, StatusReport report) {
 		Set<String> accepted = new HashSet<>();
+		Set<String> attachedSets = new HashSet<>();
 		for (ObjectStatus object : report.objects()) {
 			if (object.status() instanceof GatewayStatus status && isAccepted(status.conditions())) {
 				accepted.add(object.metadata().namespace() + "/" + object.metadata().name());
+			}
+			if (object.status() instanceof ListenerSetStatus status && isAccepted(status.conditions())) {
+				attachedSets.add(object.metadata().namespace() + "/" + object.metadata().name());
+			}
+		}
+		Map<String, Set<Integer>> setPorts = new HashMap<>();
+		for (ListenerSet set : snapshot.listenerSets()) {
+			if (attachedSets.contains(set.getMetadata().getNamespace() + "/" + set.getMetadata().getName())) {
+				String parent = Objects.requireNonNullElse(set.getSpec().getParentRef().getNamespace(),
+						set.getMetadata().getNamespace()) + "/" + set.getSpec().getParentRef().getName();
+				set.getSpec().getListeners().forEach(l -> setPorts.computeIfAbsent(parent, p -> new TreeSet<>())
+					.add(l.getPort()));
 			}
 		}
 		Map<String, ConfigMap> configMaps = new HashMap<>();
@@ -159,8 +176,10 @@ public final class ProxyProvisioner implements StatusPublisher, AutoCloseable {
 			ProxyResources.Settings settings = new ProxyResources.Settings(
 					parameters.serviceType() != null ? parameters.serviceType() : proxies.serviceType(),
 					parameters.replicas() != null ? parameters.replicas() : proxies.replicas());
-			for (HasMetadata object : List.of(resources.deployment(gateway, settings),
-					resources.service(gateway, settings))) {
+			Set<Integer> ports = setPorts.getOrDefault(
+					gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName(), Set.of());
+			for (HasMetadata object : List.of(resources.deployment(gateway, ports, settings),
+					resources.service(gateway, ports, settings))) {
 				desired.put(key(object), object);
 			}
 		}

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -66,11 +67,11 @@ public final class ProxyResources {
 		return name.substring(0, 62 - hash.length()) + "-" + hash;
 	}
 
-	public Deployment deployment(Gateway gateway, Settings settings) {
+	public Deployment deployment(Gateway gateway, Set<Integer> setPorts, Settings settings) {
 		String name = name(gateway);
 		List<ContainerPort> ports = new ArrayList<>();
 		ports.add(new ContainerPortBuilder().withName("management").withContainerPort(9090).build());
-		ports(gateway).forEach(port -> ports.add(new ContainerPortBuilder().withContainerPort(port).build()));
+		ports(gateway, setPorts).forEach(port -> ports.add(new ContainerPortBuilder().withContainerPort(port).build()));
 		List<String> args = new ArrayList<>(List.of("--springway.provider=kubernetes",
 				"--springway.controller-name=" + controllerName,
 				"--springway.gateway=" + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName()));
@@ -160,8 +161,8 @@ public final class ProxyResources {
 			.build();
 	}
 
-	public Service service(Gateway gateway, Settings settings) {
-		List<ServicePort> ports = ports(gateway).stream()
+	public Service service(Gateway gateway, Set<Integer> setPorts, Settings settings) {
+		List<ServicePort> ports = ports(gateway, setPorts).stream()
 			.map(port -> new ServicePortBuilder().withName("port-" + port)
 				.withPort(port)
 				.withTargetPort(new IntOrString(port))
@@ -187,8 +188,9 @@ public final class ProxyResources {
 			.build();
 	}
 
-	private static TreeSet<Integer> ports(Gateway gateway) {
-		TreeSet<Integer> ports = new TreeSet<>();
+	/** The Gateway's listener ports and those of its attached ListenerSets' listeners. */
+	private static TreeSet<Integer> ports(Gateway gateway, Set<Integer> setPorts) {
+		TreeSet<Integer> ports = new TreeSet<>(setPorts);
 		for (Listener listener : gateway.getSpec().getListeners()) {
 			if (listener.getPort() != null) {
 				ports.add(listener.getPort());

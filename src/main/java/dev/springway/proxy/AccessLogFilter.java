@@ -45,7 +45,7 @@ public final class AccessLogFilter implements WebFilter, Ordered {
 		Map<String, Object> entry = new LinkedHashMap<>();
 		entry.put("time", received.toString());
 		entry.put("gateway", listener == null ? null : listener.gatewayNamespace() + "/" + listener.gatewayName());
-		entry.put("listener", listener == null ? null : listener.listenerName());
+		entry.put("listener", listener == null ? null : listener.displayName());
 		entry.put("route", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA));
 		entry.put("rule", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.RULE_METADATA));
 		entry.put("backend", exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR));

@@ -100,7 +100,7 @@ public final class RouteExplainer {
 			}
 			for (RouteParentStatus parent : route.parents()) {
 				String namespace = Objects.requireNonNullElse(parent.parentRef().namespace(), object.metadata().namespace());
-				if (!namespace.equals(question.gatewayNamespace())
+				if (!"Gateway".equals(parent.parentRef().kind()) || !namespace.equals(question.gatewayNamespace())
 						|| !parent.parentRef().name().equals(question.gatewayName())) {
 					continue;
 				}

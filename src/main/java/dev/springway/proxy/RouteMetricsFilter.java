@@ -72,7 +72,7 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 			byStatus[i] = Timer.builder("springway.requests")
 				.description("Requests through routes, from route lookup to the last response byte")
 				.tag("gateway", listener.gatewayNamespace() + "/" + listener.gatewayName())
-				.tag("listener", listener.listenerName())
+				.tag("listener", listener.displayName())
 				.tag("route", String.valueOf(route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA)))
 				.tag("rule", String.valueOf(route.getMetadata().get(GatewayApiRouteLocator.RULE_METADATA)))
 				.tag("backend", backend)

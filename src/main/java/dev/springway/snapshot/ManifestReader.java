@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -30,6 +31,7 @@ public final class ManifestReader {
 	private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
 			Map.entry("gateway.networking.k8s.io/GatewayClass", GatewayClass.class),
 			Map.entry("gateway.networking.k8s.io/Gateway", Gateway.class),
+			Map.entry("gateway.networking.k8s.io/ListenerSet", ListenerSet.class),
 			Map.entry("gateway.networking.k8s.io/HTTPRoute", HTTPRoute.class),
 			Map.entry("gateway.networking.k8s.io/GRPCRoute", GRPCRoute.class),
 			Map.entry("gateway.networking.k8s.io/BackendTLSPolicy", BackendTLSPolicy.class),

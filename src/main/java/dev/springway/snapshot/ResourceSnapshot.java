@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 
 import java.time.Instant;
@@ -24,7 +25,8 @@ import java.util.Objects;
  * namespace/name (the spec's tie-breakers), so translation is deterministic. Nobody mutates the objects after the
  * snapshot is taken. {@code takenAt} may be null (no certificate validity check).
  */
-public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
+		List<ListenerSet> listenerSets, List<HTTPRoute> httpRoutes,
 		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<BackendTLSPolicy> backendTlsPolicies, List<Namespace> namespaces, List<Service> services,
 		List<EndpointSlice> endpointSlices, List<Secret> secrets, List<ConfigMap> configMaps, Instant takenAt) {
 
@@ -43,6 +45,7 @@ public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> 
 	/** As {@link #of(List)}, taken at {@code takenAt}: certificates are checked for validity at that time. */
 	public static ResourceSnapshot of(List<? extends HasMetadata> objects, Instant takenAt) {
 		return new ResourceSnapshot(select(objects, GatewayClass.class), select(objects, Gateway.class),
+				select(objects, ListenerSet.class),
 				select(objects, HTTPRoute.class), select(objects, GRPCRoute.class), select(objects, ReferenceGrant.class),
 				select(objects, BackendTLSPolicy.class),
 				select(objects, Namespace.class), select(objects, Service.class),

@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
@@ -34,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -104,6 +108,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		Map<String, HasMetadata> cached = new HashMap<>();
 		snapshot.gatewayClasses().forEach(o -> cached.put(identity(o), o));
 		snapshot.gateways().forEach(o -> cached.put(identity(o), o));
+		snapshot.listenerSets().forEach(o -> cached.put(identity(o), o));
 		snapshot.httpRoutes().forEach(o -> cached.put(identity(o), o));
 		snapshot.grpcRoutes().forEach(o -> cached.put(identity(o), o));
 		snapshot.backendTlsPolicies().forEach(o -> cached.put(identity(o), o));
@@ -119,6 +124,8 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 						current -> gatewayClass(current, desired));
 				case "Gateway" -> write(Gateway.class, namespace, name, (Gateway) known,
 						current -> gateway(current, desired));
+				case "ListenerSet" -> write(ListenerSet.class, namespace, name, (ListenerSet) known,
+						current -> listenerSet(current, desired));
 				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, (HTTPRoute) known,
 						current -> route(current, desired));
 				case "GRPCRoute" -> write(GRPCRoute.class, namespace, name, (GRPCRoute) known,
@@ -219,14 +226,25 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		GatewayStatus status = serialization.convertValue(desired.status(), GatewayStatus.class);
 		GatewayStatus old = current.getStatus();
 		stamp(status.getConditions(), old == null ? null : old.getConditions());
-		for (ListenerStatus listener : status.getListeners()) {
-			ListenerStatus oldListener = old == null ? null
-					: old.getListeners().stream().filter(l -> Objects.equals(l.getName(), listener.getName()))
-						.findFirst().orElse(null);
-			stamp(listener.getConditions(), oldListener == null ? null : oldListener.getConditions());
-		}
+		stampListeners(status.getListeners(), old == null ? null : old.getListeners(), ListenerStatus::getName,
+				ListenerStatus::getConditions);
 		if (old != null) {
-			status.setAttachedListenerSets(old.getAttachedListenerSets());
+			status.setAdditionalProperties(old.getAdditionalProperties());
+		}
+		if (status.equals(old)) {
+			return null;
+		}
+		current.setStatus(status);
+		return current;
+	}
+
+	private ListenerSet listenerSet(ListenerSet current, ObjectStatus desired) {
+		ListenerSetStatus status = serialization.convertValue(desired.status(), ListenerSetStatus.class);
+		ListenerSetStatus old = current.getStatus();
+		stamp(status.getConditions(), old == null ? null : old.getConditions());
+		stampListeners(status.getListeners(), old == null ? null : old.getListeners(), ListenerEntryStatus::getName,
+				ListenerEntryStatus::getConditions);
+		if (old != null) {
 			status.setAdditionalProperties(old.getAdditionalProperties());
 		}
 		if (status.equals(old)) {
@@ -340,6 +358,17 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	}
 
 	/** {@code lastTransitionTime} changes only where a condition's status flips. */
+	/** Stamps each listener's conditions against the same-named listener's previous ones. */
+	private <L> void stampListeners(List<L> listeners, List<L> old, Function<L, String> name,
+			Function<L, List<io.fabric8.kubernetes.api.model.Condition>> conditions) {
+		for (L listener : listeners) {
+			L before = old == null ? null
+					: old.stream().filter(l -> Objects.equals(name.apply(l), name.apply(listener))).findFirst()
+						.orElse(null);
+			stamp(conditions.apply(listener), before == null ? null : conditions.apply(before));
+		}
+	}
+
 	private void stamp(List<io.fabric8.kubernetes.api.model.Condition> conditions,
 			List<io.fabric8.kubernetes.api.model.Condition> previous) {
 		String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();

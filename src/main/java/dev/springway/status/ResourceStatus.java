@@ -1,5 +1,6 @@
 package dev.springway.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -15,9 +16,15 @@ public sealed interface ResourceStatus {
 	record SupportedFeature(String name) {
 	}
 
+	/** {@code attachedListenerSets} is null on Gateways that admit no ListenerSets. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record GatewayStatus(List<Address> addresses, List<Condition> conditions, List<ListenerStatus> listeners)
-			implements ResourceStatus {
+	record GatewayStatus(List<Address> addresses, List<Condition> conditions, List<ListenerStatus> listeners,
+			Integer attachedListenerSets) implements ResourceStatus {
+	}
+
+	/** {@code gateway} (namespace/name of the parent) is ours to know, not part of the API's status. */
+	record ListenerSetStatus(List<Condition> conditions, List<ListenerStatus> listeners,
+			@JsonIgnore String gateway) implements ResourceStatus {
 	}
 
 	record RouteStatus(List<RouteParentStatus> parents) implements ResourceStatus {

@@ -2,12 +2,14 @@ package dev.springway.status;
 
 import dev.springway.routetable.ListenerRef;
 import dev.springway.status.ResourceStatus.GatewayStatus;
+import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Every status the translator computed, in a stable order. */
 public record StatusReport(List<ObjectStatus> objects) {
@@ -24,24 +26,39 @@ public record StatusReport(List<ObjectStatus> objects) {
 		}
 		List<ObjectStatus> result = new ArrayList<>(objects.size());
 		for (ObjectStatus object : objects) {
-			if (object.status() instanceof GatewayStatus gateway) {
-				result.add(new ObjectStatus(object.apiVersion(), object.kind(), object.metadata(),
-						markUnavailable(object.metadata(), gateway, unavailable)));
+			ObjectStatus.Metadata metadata = object.metadata();
+			ResourceStatus status = object.status();
+			if (status instanceof GatewayStatus gateway) {
+				List<ListenerStatus> listeners = mark(gateway.listeners(), metadata.generation(),
+						name -> unavailable.contains(new ListenerRef(metadata.namespace(), metadata.name(), name)));
+				if (listeners != null) {
+					status = new GatewayStatus(gateway.addresses(), listenersNotValid(gateway.conditions(), metadata),
+							listeners, gateway.attachedListenerSets());
+				}
 			}
-			else {
-				result.add(object);
+			else if (status instanceof ListenerSetStatus set) {
+				String[] parent = set.gateway().split("/", 2);
+				String setKey = metadata.namespace() + "/" + metadata.name();
+				List<ListenerStatus> listeners = mark(set.listeners(), metadata.generation(),
+						name -> unavailable.contains(new ListenerRef(parent[0], parent[1], setKey, name)));
+				if (listeners != null) {
+					status = new ListenerSetStatus(listenersNotValid(set.conditions(), metadata), listeners,
+							set.gateway());
+				}
 			}
+			result.add(status == object.status() ? object
+					: new ObjectStatus(object.apiVersion(), object.kind(), metadata, status));
 		}
 		return new StatusReport(List.copyOf(result));
 	}
 
-	private static GatewayStatus markUnavailable(ObjectStatus.Metadata metadata, GatewayStatus gateway,
-			Set<ListenerRef> unavailable) {
-		long generation = metadata.generation();
+	/** The listener statuses with the unavailable ones marked, or null when none is. */
+	private static List<ListenerStatus> mark(List<ListenerStatus> statuses, long generation,
+			Predicate<String> unavailable) {
 		boolean changed = false;
 		List<ListenerStatus> listeners = new ArrayList<>();
-		for (ListenerStatus listener : gateway.listeners()) {
-			if (!unavailable.contains(new ListenerRef(metadata.namespace(), metadata.name(), listener.name()))) {
+		for (ListenerStatus listener : statuses) {
+			if (!unavailable.test(listener.name())) {
 				listeners.add(listener);
 				continue;
 			}
@@ -57,14 +74,15 @@ public record StatusReport(List<ObjectStatus> objects) {
 			listeners.add(new ListenerStatus(listener.name(), listener.supportedKinds(), listener.attachedRoutes(),
 					conditions));
 		}
-		if (!changed) {
-			return gateway;
-		}
-		List<Condition> conditions = gateway.conditions().stream()
+		return changed ? List.copyOf(listeners) : null;
+	}
+
+	private static List<Condition> listenersNotValid(List<Condition> conditions, ObjectStatus.Metadata metadata) {
+		return conditions.stream()
 			.map(c -> Objects.equals(c.type(), Reasons.ACCEPTED) && c.isTrue()
-					? Condition.of(c.type(), true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid", generation)
+					? Condition.of(c.type(), true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid",
+							metadata.generation())
 					: c)
 			.toList();
-		return new GatewayStatus(gateway.addresses(), conditions, List.copyOf(listeners));
 	}
 }

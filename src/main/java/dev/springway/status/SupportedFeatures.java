@@ -19,7 +19,7 @@ public final class SupportedFeatures {
 			"HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors",
 			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteResponseHeaderModification",
 			"HTTPRouteRetry", "HTTPRouteRetryBackendTimeout", "HTTPRouteRetryConnectionError", "HTTPRouteSchemeRedirect",
-			"ReferenceGrant");
+			"ListenerSet", "ReferenceGrant");
 
 	private SupportedFeatures() {
 	}

@@ -7,6 +7,7 @@ import dev.springway.status.Condition;
 import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.Address;
 import dev.springway.status.ResourceStatus.GroupKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -78,27 +79,15 @@ final class GatewayPhase {
 			return new GatewayModel(gateway, generation, List.of(),
 					List.of(Condition.of(Reasons.ACCEPTED, false, Reasons.INVALID, message, generation),
 							Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, message, generation)),
-					List.of(), null);
+					List.of(), null, List.of());
 		}
 	}
 
 	private GatewayModel translate(Gateway gateway) {
 		long generation = generation(gateway);
-		List<String> boundAddresses = new ArrayList<>();
-		String addressProblem = null;
-		for (GatewaySpecAddress address : list(gateway.getSpec().getAddresses())) {
-			String type = orDefault(address.getType(), "IPAddress");
-			if (type.equals("IPAddress") && (address.getValue() == null || address.getValue().isEmpty())) {
-				continue; // An empty value asks the implementation to pick one: every interface, as with none.
-			}
-			if (!type.equals("IPAddress") || !IPV4.matcher(address.getValue()).matches()) {
-				addressProblem = "Address " + address.getValue() + " of type " + type
-						+ " is not supported: only IPv4 addresses of type IPAddress";
-			}
-			else {
-				boundAddresses.add(address.getValue());
-			}
-		}
+		SpecAddresses specAddresses = specAddresses(gateway);
+		List<String> boundAddresses = specAddresses.bound();
+		String addressProblem = specAddresses.problem();
 		List<Listener> listeners = list(gateway.getSpec().getListeners());
 		String listenerProblem = listeners.stream()
 			.filter(l -> l.getName() == null || l.getName().isBlank() || l.getPort() == null || l.getPort() < 1
@@ -110,12 +99,14 @@ final class GatewayPhase {
 			List<Condition> conditions = List.of(
 					Condition.of(Reasons.ACCEPTED, false, Reasons.LISTENERS_NOT_VALID, listenerProblem, generation),
 					Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, listenerProblem, generation));
-			return new GatewayModel(gateway, generation, List.of(), conditions, List.of(), null);
+			return new GatewayModel(gateway, generation, List.of(), conditions, List.of(), null, List.of());
 		}
 		boolean gatewayValid = addressProblem == null;
 		List<ListenerModel> models = new ArrayList<>();
 		for (Listener listener : listeners) {
-			models.add(listener(gateway, generation, listener, listeners, boundAddresses, gatewayValid));
+			models.add(listener(gateway, new ListenerRef(gateway.getMetadata().getNamespace(),
+					gateway.getMetadata().getName(), listener.getName()), gateway, listener,
+					conflict(listener, listeners), boundAddresses, gatewayValid));
 		}
 		List<Address> addresses = settings.addresses() == TranslatorSettings.AddressSource.SERVICES
 				? serviceAddresses(gateway)
@@ -163,13 +154,40 @@ final class GatewayPhase {
 					: Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Gateway is programmed", generation));
 		}
 		return new GatewayModel(gateway, generation, addresses.isEmpty() ? null : addresses, List.copyOf(conditions),
-				List.copyOf(models), backendClient);
+				List.copyOf(models), backendClient, List.of());
 	}
 
-	private ListenerModel listener(Gateway gateway, long generation, Listener listener, List<Listener> siblings,
-			List<String> boundAddresses, boolean gatewayValid) {
-		ListenerRef ref = new ListenerRef(gateway.getMetadata().getNamespace(), gateway.getMetadata().getName(),
-				listener.getName());
+	/** The addresses a Gateway asks for ({@code spec.addresses}): those we bind, and why others cannot be honoured. */
+	record SpecAddresses(List<String> bound, String problem) {
+	}
+
+	SpecAddresses specAddresses(Gateway gateway) {
+		List<String> bound = new ArrayList<>();
+		String problem = null;
+		for (GatewaySpecAddress address : list(gateway.getSpec().getAddresses())) {
+			String type = orDefault(address.getType(), "IPAddress");
+			if (type.equals("IPAddress") && (address.getValue() == null || address.getValue().isEmpty())) {
+				continue; // An empty value asks the implementation to pick one: every interface, as with none.
+			}
+			if (!type.equals("IPAddress") || !IPV4.matcher(address.getValue()).matches()) {
+				problem = "Address " + address.getValue() + " of type " + type
+						+ " is not supported: only IPv4 addresses of type IPAddress";
+			}
+			else {
+				bound.add(address.getValue());
+			}
+		}
+		return new SpecAddresses(List.copyOf(bound), problem);
+	}
+
+	/**
+	 * Validates one listener of {@code owner} (the Gateway itself or one of its ListenerSets, whose certificate
+	 * references are checked against ReferenceGrants from its own kind and namespace). {@code conflict} is the
+	 * conflict reason found against the listeners that take precedence, or null.
+	 */
+	ListenerModel listener(HasMetadata owner, ListenerRef ref, Gateway gateway, Listener listener, String conflict,
+			List<String> boundAddresses, boolean parentValid) {
+		long generation = generation(owner);
 		String protocol = Objects.toString(listener.getProtocol(), "");
 		List<String> protocolKinds = KINDS_BY_PROTOCOL.get(protocol);
 		boolean protocolSupported = protocolKinds != null;
@@ -191,15 +209,18 @@ final class GatewayPhase {
 			}
 		}
 
-		String conflict = conflict(listener, siblings);
-		ListenerCertificates.Result tls = protocol.equals("HTTPS") ? tls(gateway, listener)
+		ListenerCertificates.Result tls = protocol.equals("HTTPS") ? tls(owner, listener)
 				: new ListenerCertificates.Result(List.of(), null, null);
 		FrontendValidation.Result clients = protocol.equals("HTTPS") ? frontend.forListener(gateway, listener.getPort())
 				: new FrontendValidation.Result(null, null, null, false);
 		List<Condition> conditions = new ArrayList<>();
 		String hostname = listener.getHostname() == null || listener.getHostname().isEmpty() ? null
 				: listener.getHostname().toLowerCase(Locale.ROOT);
-		if (!protocolSupported) {
+		if (conflict != null) {
+			conditions.add(Condition.of(Reasons.ACCEPTED, false, conflict, conflictMessage(conflict, listener),
+					generation));
+		}
+		else if (!protocolSupported) {
 			conditions.add(Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_PROTOCOL,
 					"Protocol " + protocol + " is not supported", generation));
 		}
@@ -229,27 +250,28 @@ final class GatewayPhase {
 									+ requested.stream().map(RouteGroupKind::getKind).collect(Collectors.joining(", ")),
 							generation));
 		}
-		boolean serving = gatewayValid && protocolSupported && conflict == null && tls.reason() == null
+		boolean serving = parentValid && protocolSupported && conflict == null && tls.reason() == null
 				&& !clients.rejected();
 		conditions.add(serving
 				? Condition.of(Reasons.PROGRAMMED, true, Reasons.PROGRAMMED, "Listener is programmed", generation)
-				: Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, "Listener is not valid", generation));
+				: Condition.of(Reasons.PROGRAMMED, false, conflict != null ? conflict : Reasons.INVALID,
+						conflict != null ? conflictMessage(conflict, listener) : "Listener is not valid", generation));
 
 		List<SocketKey> sockets = (boundAddresses.isEmpty() ? List.of(SocketKey.ANY_ADDRESS) : boundAddresses)
 			.stream()
 			.map(address -> new SocketKey(address, listener.getPort()))
 			.toList();
-		return new ListenerModel(ref, listener, hostname, sockets, List.copyOf(supportedKinds), serving,
+		return new ListenerModel(ref, owner.getMetadata().getNamespace(), listener, hostname, sockets, List.copyOf(supportedKinds), serving,
 				List.copyOf(conditions), tls.certificates(), clients.validation());
 	}
 
 	/** Only TLS termination: passthrough belongs to TLS listeners and TLSRoute. */
-	private ListenerCertificates.Result tls(Gateway gateway, Listener listener) {
+	private ListenerCertificates.Result tls(HasMetadata owner, Listener listener) {
 		if (listener.getTls() != null && "Passthrough".equals(listener.getTls().getMode())) {
 			return new ListenerCertificates.Result(List.of(), Reasons.INVALID_CERTIFICATE_REF,
 					"TLS mode Passthrough is not supported on HTTPS listeners");
 		}
-		return certificates.resolve(gateway, listener.getTls());
+		return certificates.resolve(owner, listener.getTls());
 	}
 
 	/** The load balancer ingress of the Gateway's Service, else its cluster IP; empty while it has none. */
@@ -281,7 +303,7 @@ final class GatewayPhase {
 	}
 
 	/** Listeners on one port must share a protocol and differ in hostname. */
-	private static String conflict(Listener listener, List<Listener> siblings) {
+	static String conflict(Listener listener, List<Listener> siblings) {
 		for (Listener other : siblings) {
 			if (other == listener || !Objects.equals(other.getPort(), listener.getPort())) {
 				continue;

@@ -2,8 +2,8 @@ package dev.springway.translate;
 
 import dev.springway.routetable.TlsCertificate;
 import dev.springway.status.Reasons;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerTLSConfig;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import org.springframework.boot.ssl.pem.PemContent;
@@ -48,13 +48,14 @@ final class ListenerCertificates {
 		this.now = now;
 	}
 
-	Result resolve(Gateway gateway, ListenerTLSConfig tls) {
+	/** The certificates of a listener of {@code owner}: a Gateway or a ListenerSet. */
+	Result resolve(HasMetadata owner, ListenerTLSConfig tls) {
 		if (tls == null || list(tls.getCertificateRefs()).isEmpty()) {
 			return failure(Reasons.INVALID_CERTIFICATE_REF, "An HTTPS listener needs tls.certificateRefs");
 		}
 		List<TlsCertificate> certificates = new ArrayList<>();
 		for (SecretObjectReference ref : tls.getCertificateRefs()) {
-			Result one = resolve(gateway, ref);
+			Result one = resolve(owner, ref);
 			if (one.reason() != null) {
 				return one;
 			}
@@ -63,19 +64,23 @@ final class ListenerCertificates {
 		return new Result(List.copyOf(certificates), null, null);
 	}
 
-	/** One Secret reference of a Gateway: a listener certificate or the client certificate toward backends. */
-	Result resolve(Gateway gateway, SecretObjectReference ref) {
+	/**
+	 * One Secret reference of a Gateway (a listener certificate or the client certificate toward backends) or of a
+	 * ListenerSet; another namespace needs a ReferenceGrant from the referring kind.
+	 */
+	Result resolve(HasMetadata owner, SecretObjectReference ref) {
+		String ownerNamespace = owner.getMetadata().getNamespace();
 		String group = orDefault(ref.getGroup(), "");
 		String kind = orDefault(ref.getKind(), "Secret");
-		String namespace = orDefault(ref.getNamespace(), gateway.getMetadata().getNamespace());
+		String namespace = orDefault(ref.getNamespace(), ownerNamespace);
 		String name = ref.getName();
 		String secretKey = key(namespace, name);
 		if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Secret")) {
 			return failure(Reasons.INVALID_CERTIFICATE_REF,
 					"Certificate reference kind " + kind + " is not supported; use a Secret");
 		}
-		if (!namespace.equals(gateway.getMetadata().getNamespace())
-				&& !grants.permits(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.getMetadata().getNamespace(), "",
+		if (!namespace.equals(ownerNamespace)
+				&& !grants.permits(GatewayPhase.GATEWAY_GROUP, owner.getKind(), ownerNamespace, "",
 						"Secret", namespace, name)) {
 			return failure(Reasons.REF_NOT_PERMITTED,
 					"Secret " + secretKey + " is in another namespace and no ReferenceGrant allows it");

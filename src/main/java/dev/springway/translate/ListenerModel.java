@@ -11,10 +11,11 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import java.util.List;
 
 /**
- * A listener after validation. {@code serving} is false when routes must not be served on it (unsupported
+ * A listener after validation, of a Gateway or of a ListenerSet ({@code ownerNamespace} is the namespace of the object
+ * that declares it, "Same" for its routes). {@code serving} is false when routes must not be served on it (unsupported
  * protocol, conflict, invalid Gateway); its conditions are final except for port binding.
  */
-record ListenerModel(ListenerRef ref, Listener listener, String hostname, List<SocketKey> sockets,
+record ListenerModel(ListenerRef ref, String ownerNamespace, Listener listener, String hostname, List<SocketKey> sockets,
 		List<GroupKind> supportedKinds, boolean serving, List<Condition> conditions,
 		List<TlsCertificate> certificates, ClientValidation clientValidation) {
 

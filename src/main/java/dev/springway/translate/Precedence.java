@@ -27,6 +27,7 @@ final class Precedence {
 	static final Comparator<RankedEntry> ORDER = Comparator
 		.comparing((RankedEntry r) -> r.entry().listener().gatewayNamespace())
 		.thenComparing(r -> r.entry().listener().gatewayName())
+		.thenComparing(r -> r.entry().listener().listenerSet(), Comparator.nullsFirst(Comparator.naturalOrder()))
 		.thenComparing(r -> r.entry().listener().listenerName())
 		.thenComparing(r -> r.entry().hostname(), Hostnames.MOST_SPECIFIC_FIRST)
 		.thenComparing(r -> r.entry().match(), MATCH)

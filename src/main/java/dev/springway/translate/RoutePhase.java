@@ -14,9 +14,6 @@ import dev.springway.status.ResourceStatus.ParentRef;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.translate.RuleCompiler.CompiledRule;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 
@@ -32,7 +29,6 @@ import java.util.stream.Collectors;
 
 import static dev.springway.translate.Objects2.generation;
 import static dev.springway.translate.Objects2.key;
-import static dev.springway.translate.Objects2.list;
 import static dev.springway.translate.Objects2.orDefault;
 
 /** Attaches routes (HTTPRoute, GRPCRoute) to listeners, emits their route entries and computes their parent statuses. */
@@ -40,9 +36,10 @@ final class RoutePhase {
 
 	private final TranslatorSettings settings;
 
-	private final Map<String, GatewayModel> gateways = new HashMap<>();
+	/** What a parentRef may name: our Gateways and the ListenerSets naming them, by kind/namespace/name. */
+	private final Map<String, Parent> parentsByKey = new HashMap<>();
 
-	private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+	private final NamespaceSelection namespaces;
 
 	/** Routes attached per listener, for the listener's {@code attachedRoutes}. */
 	private final Map<ListenerRef, Integer> attachedRoutes = new HashMap<>();
@@ -52,11 +49,25 @@ final class RoutePhase {
 	/** BackendTLSPolicies by the Gateways whose accepted routes use their targets. */
 	private final Map<String, Set<ParentRef>> policyAncestors = new HashMap<>();
 
-	RoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, List<Namespace> namespaces) {
+	/**
+	 * A route's possible parent: a Gateway (its own listeners only) or a ListenerSet of one ({@code rejection} says why
+	 * it is not attached to the Gateway, or is null).
+	 */
+	private record Parent(String description, GatewayModel gateway, List<ListenerModel> listeners, String rejection) {
+	}
+
+	RoutePhase(TranslatorSettings settings, List<GatewayModel> gateways, NamespaceSelection namespaces) {
 		this.settings = settings;
-		gateways.forEach(g -> this.gateways.put(key(g.namespace(), g.name()), g));
-		namespaces.forEach(n -> namespaceLabels.put(n.getMetadata().getName(),
-				n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
+		this.namespaces = namespaces;
+		for (GatewayModel gateway : gateways) {
+			String gatewayKey = key(gateway.namespace(), gateway.name());
+			parentsByKey.put("Gateway/" + gatewayKey, new Parent("Gateway " + gatewayKey, gateway, gateway.listeners(), null));
+			for (ListenerSetModel set : gateway.listenerSets()) {
+				String setKey = key(set.namespace(), set.name());
+				parentsByKey.put("ListenerSet/" + setKey, new Parent("ListenerSet " + setKey, gateway, set.listeners(),
+						set.attached() ? null : "ListenerSet " + setKey + " is not attached to Gateway " + gatewayKey));
+			}
+		}
 	}
 
 	/**
@@ -89,15 +100,18 @@ final class RoutePhase {
 		for (ParentReference parentRef : source.parentRefs()) {
 			String group = orDefault(parentRef.getGroup(), GatewayPhase.GATEWAY_GROUP);
 			String kind = orDefault(parentRef.getKind(), "Gateway");
-			if (group.equals(GatewayPhase.GATEWAY_GROUP) && kind.equals("Gateway") && parentRef.getName() != null
-					&& gateways.containsKey(
-							key(orDefault(parentRef.getNamespace(), route.getMetadata().getNamespace()),
-									parentRef.getName()))) {
+			if (group.equals(GatewayPhase.GATEWAY_GROUP) && parentRef.getName() != null
+					&& parentsByKey.containsKey(parentKey(kind, parentRef.getNamespace(), parentRef.getName(),
+							route.getMetadata().getNamespace()))) {
 				parents.add(new ParentRef(group, kind, parentRef.getNamespace(), parentRef.getName(),
 						parentRef.getSectionName(), parentRef.getPort()));
 			}
 		}
 		return parents;
+	}
+
+	private static String parentKey(String kind, String namespace, String name, String routeNamespace) {
+		return kind + "/" + key(orDefault(namespace, routeNamespace), name);
 	}
 
 	private List<RouteParentStatus> translate(RouteSource source, List<RankedEntry> emitted,
@@ -128,8 +142,8 @@ final class RoutePhase {
 
 		List<RouteParentStatus> parents = new ArrayList<>();
 		for (ParentRef ref : ourParents(source)) {
-			GatewayModel gateway = gateways.get(key(orDefault(ref.namespace(), namespace), ref.name()));
-			Condition accepted = attach(source, generation, ref, gateway, hostnames, rules, unsupported, emitted,
+			Parent parent = parentsByKey.get(parentKey(ref.kind(), ref.namespace(), ref.name(), namespace));
+			Condition accepted = attach(source, generation, ref, parent, hostnames, rules, unsupported, emitted,
 					attached);
 			List<Condition> conditions = new ArrayList<>(List.of(accepted, resolvedRefs));
 			if (partiallyInvalid != null && accepted.isTrue()) {
@@ -140,26 +154,30 @@ final class RoutePhase {
 		return parents;
 	}
 
-	private Condition attach(RouteSource source, long generation, ParentRef parentRef, GatewayModel gateway,
+	private Condition attach(RouteSource source, long generation, ParentRef parentRef, Parent parent,
 			List<String> hostnames, List<CompiledRule> rules, String unsupported, List<RankedEntry> emitted,
 			List<ListenerRef> attached) {
 		String namespace = source.object().getMetadata().getNamespace();
-		List<ListenerModel> candidates = gateway.listeners().stream()
+		GatewayModel gateway = parent.gateway();
+		if (parent.rejection() != null) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS, parent.rejection(),
+					generation);
+		}
+		List<ListenerModel> candidates = parent.listeners().stream()
 			.filter(l -> parentRef.sectionName() == null || parentRef.sectionName().equals(l.ref().listenerName()))
 			.filter(l -> parentRef.port() == null || parentRef.port() == l.port())
 			.toList();
 		if (candidates.isEmpty()) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NO_MATCHING_PARENT,
-					("No listener of Gateway " + key(gateway.namespace(), gateway.name()) + " matches "
-							+ describe(parentRef)).strip(),
+					("No listener of " + parent.description() + " matches " + describe(parentRef)).strip(),
 					generation);
 		}
 		List<ListenerModel> allowed = candidates.stream()
-			.filter(l -> l.serving() && l.allowsKind(source.kind()) && allowsNamespace(l, gateway, namespace))
+			.filter(l -> l.serving() && l.allowsKind(source.kind()) && allowsNamespace(l, namespace))
 			.toList();
 		if (allowed.isEmpty()) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS,
-					"No listener of Gateway " + key(gateway.namespace(), gateway.name())
+					"No listener of " + parent.description()
 							+ " allows this route (kind, namespace or listener state)",
 					generation);
 		}
@@ -222,46 +240,11 @@ final class RoutePhase {
 			.toList());
 	}
 
-	private boolean allowsNamespace(ListenerModel listener, GatewayModel gateway, String routeNamespace) {
-		RouteNamespaces namespaces = listener.listener().getAllowedRoutes() == null ? null
+	private boolean allowsNamespace(ListenerModel listener, String routeNamespace) {
+		RouteNamespaces from = listener.listener().getAllowedRoutes() == null ? null
 				: listener.listener().getAllowedRoutes().getNamespaces();
-		String from = namespaces == null ? "Same" : orDefault(namespaces.getFrom(), "Same");
-		return switch (from) {
-			case "All" -> true;
-			case "Same" -> routeNamespace.equals(gateway.namespace());
-			case "Selector" -> selects(namespaces.getSelector(),
-					namespaceLabels.getOrDefault(routeNamespace, Map.of()));
-			default -> false;
-		};
-	}
-
-	/** Label selector semantics: every matchLabels entry and every matchExpressions requirement must hold. */
-	static boolean selects(LabelSelector selector, Map<String, String> labels) {
-		if (selector == null) {
-			return false;
-		}
-		if (selector.getMatchLabels() != null) {
-			for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
-				if (!e.getValue().equals(labels.get(e.getKey()))) {
-					return false;
-				}
-			}
-		}
-		for (LabelSelectorRequirement requirement : list(selector.getMatchExpressions())) {
-			String value = labels.get(requirement.getKey());
-			List<String> values = list(requirement.getValues());
-			boolean holds = switch (requirement.getOperator()) {
-				case "In" -> value != null && values.contains(value);
-				case "NotIn" -> value == null || !values.contains(value);
-				case "Exists" -> labels.containsKey(requirement.getKey());
-				case "DoesNotExist" -> !labels.containsKey(requirement.getKey());
-				default -> false;
-			};
-			if (!holds) {
-				return false;
-			}
-		}
-		return true;
+		return namespaces.allows(from == null ? null : from.getFrom(), from == null ? null : from.getSelector(),
+				listener.ownerNamespace(), routeNamespace, "Same");
 	}
 
 	private static String describe(ParentRef ref) {

@@ -9,6 +9,7 @@ import dev.springway.status.ObjectStatus;
 import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.GatewayClassStatus;
 import dev.springway.status.ResourceStatus.GatewayStatus;
+import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
@@ -71,15 +72,17 @@ public final class Translator {
 		Map<String, Secret> secrets = new HashMap<>();
 		snapshot.secrets().forEach(secret -> secrets.put(Objects2.key(secret), secret));
 		ListenerCertificates certificates = new ListenerCertificates(secrets, grants, snapshot.takenAt());
-		List<GatewayModel> gateways = new GatewayPhase(settings, snapshot.services(), certificates,
-				new FrontendValidation(configMaps, grants))
-			.translate(snapshot.gateways(), ourClasses);
+		NamespaceSelection namespaces = new NamespaceSelection(snapshot.namespaces());
+		GatewayPhase gatewayPhase = new GatewayPhase(settings, snapshot.services(), certificates,
+				new FrontendValidation(configMaps, grants));
+		List<GatewayModel> gateways = new ListenerSetPhase(gatewayPhase, namespaces)
+			.attach(gatewayPhase.translate(snapshot.gateways(), ourClasses), snapshot.listenerSets());
 
 		BackendTlsPolicies tlsPolicies = new BackendTlsPolicies(snapshot.backendTlsPolicies(), snapshot.configMaps(),
 				settings.controllerName());
 		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants,
 				tlsPolicies);
-		RoutePhase routes = new RoutePhase(settings, gateways, snapshot.namespaces());
+		RoutePhase routes = new RoutePhase(settings, gateways, namespaces);
 		RuleCompiler httpRules = new RuleCompiler(backends);
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
 		List<RouteSource> sources = new ArrayList<>();
@@ -95,24 +98,44 @@ public final class Translator {
 
 		List<ListenerSpec> listeners = new ArrayList<>();
 		for (GatewayModel gateway : gateways) {
-			List<ListenerStatus> listenerStatuses = new ArrayList<>();
-			for (ListenerModel listener : gateway.listeners()) {
-				listenerStatuses.add(new ListenerStatus(listener.ref().listenerName(), listener.supportedKinds(),
-						routes.attachedRoutes().getOrDefault(listener.ref(), 0), listener.conditions()));
-				if (listener.serving()) {
-					listeners.add(new ListenerSpec(listener.ref(), listener.listener().getProtocol(),
-							listener.sockets(), listener.hostname(), listener.certificates(),
-							listener.clientValidation()));
-				}
+			List<ListenerStatus> listenerStatuses = program(gateway.listeners(), routes, listeners);
+			List<ObjectStatus> setStatuses = new ArrayList<>();
+			for (ListenerSetModel set : gateway.listenerSets()) {
+				List<ListenerStatus> setListeners = set.attached() ? program(set.listeners(), routes, listeners)
+						: statuses(set.listeners(), routes);
+				setStatuses.add(status(set.listenerSet(), new ListenerSetStatus(set.conditions(), setListeners,
+						Objects2.key(gateway.namespace(), gateway.name()))));
 			}
-			statuses.add(status(gateway.gateway(),
-					new GatewayStatus(gateway.addresses(), gateway.conditions(), List.copyOf(listenerStatuses))));
+			Integer attachedSets = gateway.admitsListenerSets()
+					? (int) gateway.listenerSets().stream().filter(ListenerSetModel::attached).count() : null;
+			statuses.add(status(gateway.gateway(), new GatewayStatus(gateway.addresses(), gateway.conditions(),
+					listenerStatuses, attachedSets)));
+			statuses.addAll(setStatuses);
 		}
 		statuses.addAll(routeStatuses);
 		statuses.addAll(tlsPolicies.statuses(routes.policyAncestors()));
 
 		List<RouteEntry> entries = routes.entries().stream().sorted(Precedence.ORDER).map(RankedEntry::entry).toList();
 		return new TranslationResult(new RouteTable(List.copyOf(listeners), entries), new StatusReport(List.copyOf(statuses)));
+	}
+
+	/** The listeners' statuses; those serving are added to the route table's {@code listeners}. */
+	private static List<ListenerStatus> program(List<ListenerModel> models, RoutePhase routes,
+			List<ListenerSpec> listeners) {
+		for (ListenerModel listener : models) {
+			if (listener.serving()) {
+				listeners.add(new ListenerSpec(listener.ref(), listener.listener().getProtocol(), listener.sockets(),
+						listener.hostname(), listener.certificates(), listener.clientValidation()));
+			}
+		}
+		return statuses(models, routes);
+	}
+
+	private static List<ListenerStatus> statuses(List<ListenerModel> models, RoutePhase routes) {
+		return models.stream()
+			.map(listener -> new ListenerStatus(listener.ref().listenerName(), listener.supportedKinds(),
+					routes.attachedRoutes().getOrDefault(listener.ref(), 0), listener.conditions()))
+			.toList();
 	}
 
 	private static ObjectStatus status(HasMetadata object, dev.springway.status.ResourceStatus status) {

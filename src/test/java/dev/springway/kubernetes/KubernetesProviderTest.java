@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -332,6 +333,58 @@ class KubernetesProviderTest {
 			return grpc.getStatus() != null && grpc.getStatus().getParents().stream()
 				.anyMatch(p -> OURS.equals(p.getControllerName())
 						&& "True".equals(condition(p.getConditions(), "Accepted").getStatus()));
+		});
+	}
+
+	@Test
+	void listenerSetStatusIsWrittenAndItsListenersServe() {
+		int setPort = FreePorts.any();
+		cluster.apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata: {name: gw-sets, namespace: default}
+				spec:
+				  gatewayClassName: springway
+				  addresses: [{value: %1$s}]
+				  allowedListeners: {namespaces: {from: Same}}
+				  listeners:
+				  - {name: http, protocol: HTTP, port: %2$d, hostname: gw-sets.example.com}
+				---
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: ListenerSet
+				metadata: {name: extra, namespace: default}
+				spec:
+				  parentRef: {name: gw-sets}
+				  listeners:
+				  - {name: http, protocol: HTTP, port: %2$d, hostname: set.example.com}
+				---
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: on-set, namespace: default}
+				spec:
+				  parentRefs: [{kind: ListenerSet, group: gateway.networking.k8s.io, name: extra}]
+				  rules:
+				  - backendRefs: [{name: app, port: 8080}]
+				""".formatted(ADDRESS, setPort));
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> TestClient.status(ADDRESS, setPort, "set.example.com", "/") == 200);
+		assertThat(TestClient.status(ADDRESS, setPort, "gw-sets.example.com", "/")).as("no route on the Gateway")
+			.isEqualTo(404);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			ListenerSet set = client.resources(ListenerSet.class).inNamespace("default").withName("extra").get();
+			assertThat(set.getStatus()).isNotNull();
+			Condition accepted = condition(set.getStatus().getConditions(), "Accepted");
+			assertThat(accepted.getStatus()).isEqualTo("True");
+			assertThat(accepted.getObservedGeneration()).isEqualTo(set.getMetadata().getGeneration());
+			assertThat(set.getStatus().getListeners()).singleElement()
+				.satisfies(l -> assertThat(l.getAttachedRoutes()).isEqualTo(1));
+			assertThat(client.resources(Gateway.class).inNamespace("default").withName("gw-sets").get().getStatus()
+				.getAttachedListenerSets()).isEqualTo(1);
+		});
+		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName("on-set").get();
+		assertThat(route.getStatus().getParents()).singleElement().satisfies(p -> {
+			assertThat(p.getParentRef().getKind()).isEqualTo("ListenerSet");
+			assertThat(condition(p.getConditions(), "Accepted").getStatus()).isEqualTo("True");
 		});
 	}
 

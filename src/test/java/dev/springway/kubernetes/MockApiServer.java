@@ -26,6 +26,7 @@ final class MockApiServer implements AutoCloseable {
 
 	static final List<CustomResourceDefinitionContext> GATEWAY_API = List.of(
 			context("GatewayClass", "gatewayclasses", "Cluster"), context("Gateway", "gateways", "Namespaced"),
+			context("ListenerSet", "listenersets", "Namespaced"),
 			context("HTTPRoute", "httproutes", "Namespaced"), context("GRPCRoute", "grpcroutes", "Namespaced"),
 			context("ReferenceGrant", "referencegrants", "Namespaced"),
 			context("BackendTLSPolicy", "backendtlspolicies", "Namespaced"));

@@ -159,6 +159,26 @@ class ProxyProvisioningTest {
 			.until(() -> deployment("springway-moving") == null && service("springway-moving") == null);
 	}
 
+	@Test
+	void theProxyServiceAlsoOpensThePortsOfAttachedListenerSets() {
+		cluster.apply(gateway("shared", "springway", "allowedListeners: {namespaces: {from: Same}}", port + 4) + """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: ListenerSet
+				metadata: {name: extra, namespace: default}
+				spec:
+				  parentRef: {name: shared}
+				  listeners:
+				  - {name: own-port, protocol: HTTP, port: %d}
+				""".formatted(port + 5));
+		await().atMost(Duration.ofSeconds(20)).until(() -> service("springway-shared") != null
+				&& service("springway-shared").getSpec().getPorts().size() == 2);
+		assertThat(service("springway-shared").getSpec().getPorts()).extracting(p -> p.getPort())
+			.containsExactly(port + 4, port + 5);
+
+		cluster.apply(gateway("shared", "springway", "allowedListeners: {namespaces: {from: None}}", port + 4));
+		await().atMost(Duration.ofSeconds(10)).until(() -> service("springway-shared").getSpec().getPorts().size() == 1);
+	}
+
 	private static Deployment deployment(String name) {
 		return client.apps().deployments().inNamespace("default").withName(name).get();
 	}

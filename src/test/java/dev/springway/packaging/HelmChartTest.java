@@ -61,6 +61,16 @@ class HelmChartTest {
 				assertThat(rule.has("resourceNames")).as("RBAC rules name their one binding and role").isTrue();
 			}
 		}
+		// every Gateway API kind the controller watches and reports status on
+		List<String> gatewayApi = rules.stream()
+			.filter(rule -> strings(rule.get("apiGroups")).contains("gateway.networking.k8s.io"))
+			.flatMap(rule -> strings(rule.get("resources")).stream())
+			.toList();
+		for (String kind : List.of("gatewayclasses", "gateways", "listenersets", "httproutes", "grpcroutes",
+				"backendtlspolicies")) {
+			assertThat(gatewayApi).as("Gateway API access").contains(kind, kind + "/status");
+		}
+		assertThat(gatewayApi).contains("referencegrants");
 	}
 
 	@Test

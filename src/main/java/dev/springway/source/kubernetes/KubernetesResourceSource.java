@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -77,6 +78,9 @@ public final class KubernetesResourceSource implements ResourceSource {
 					handler);
 			conversions.put("ReferenceGrant", this::toV1ReferenceGrant);
 		}
+		if (servesKindOrUnknown("gateway.networking.k8s.io/v1", "ListenerSet")) {
+			add("ListenerSet", client.resources(ListenerSet.class).inAnyNamespace().runnableInformer(0), handler);
+		}
 		if (servesKindOrUnknown("gateway.networking.k8s.io/v1", "BackendTLSPolicy")) {
 			add("BackendTLSPolicy", client.resources(BackendTLSPolicy.class).inAnyNamespace().runnableInformer(0),
 					handler);
@@ -119,7 +123,7 @@ public final class KubernetesResourceSource implements ResourceSource {
 		}
 	}
 
-	/** Gateway API installs before v1.4 lack BackendTLSPolicy; an informer on it would never sync. */
+	/** Older Gateway API installs lack BackendTLSPolicy (before v1.4) or ListenerSet (v1.5); an informer would never sync. */
 	private boolean servesKindOrUnknown(String groupVersion, String kind) {
 		try {
 			return servesKind(groupVersion, kind);
