@@ -24,7 +24,8 @@ class FileProviderConfiguration {
 	@Bean
 	Translator translator(SpringwayProperties properties) {
 		return new Translator(new TranslatorSettings(properties.controllerName(), properties.advertisedAddress(),
-				TranslatorSettings.AddressSource.LISTENERS));
+				TranslatorSettings.AddressSource.LISTENERS, StaticAddresses.local(),
+				StaticAddresses.local()));
 	}
 
 	@Bean

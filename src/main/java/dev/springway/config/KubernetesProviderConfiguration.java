@@ -43,7 +43,8 @@ class KubernetesProviderConfiguration {
 	@Bean
 	Translator translator(SpringwayProperties properties) {
 		return new Translator(new TranslatorSettings(properties.controllerName(), properties.advertisedAddress(),
-				TranslatorSettings.AddressSource.SERVICES));
+				TranslatorSettings.AddressSource.SERVICES,
+				StaticAddresses.within(properties.kubernetes().staticAddressRanges()), StaticAddresses.local()));
 	}
 
 	@Bean
@@ -56,7 +57,8 @@ class KubernetesProviderConfiguration {
 	@Bean
 	@ConditionalOnProperty("springway.kubernetes.proxies.enabled")
 	ProxyProvisioner proxyProvisioner(ObjectProvider<KubernetesClient> client, SpringwayProperties properties) {
-		return new ProxyProvisioner(client(client), properties.kubernetes().proxies(), properties.controllerName());
+		return new ProxyProvisioner(client(client), properties.kubernetes().proxies(), properties.controllerName(),
+				StaticAddresses.within(properties.kubernetes().staticAddressRanges()));
 	}
 
 	/** A proxy of one Gateway writes nothing: its controller writes the status. */

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code springway.*} settings.
@@ -44,8 +45,11 @@ public record SpringwayProperties(Provider provider,
 	/**
 	 * @param leaderElection the election of the one replica that writes status
 	 * @param proxies the proxy Deployment and Service provisioned per Gateway
+	 * @param staticAddressRanges IPv4 CIDR ranges that Gateways may request in {@code spec.addresses} (their
+	 * Services take them as external IPs); an address outside makes the Gateway {@code AddressNotUsable}. Empty: any.
 	 */
-	public record Kubernetes(@DefaultValue LeaderElection leaderElection, @DefaultValue Proxies proxies) {
+	public record Kubernetes(@DefaultValue LeaderElection leaderElection, @DefaultValue Proxies proxies,
+			@DefaultValue List<String> staticAddressRanges) {
 	}
 
 	/**

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * On the elected controller, after each reconcile: a proxy Deployment and Service for every accepted Gateway of our
@@ -60,10 +61,11 @@ public final class ProxyProvisioner implements StatusPublisher, AutoCloseable {
 
 	private final Set<String> namespacesWithAccount = new HashSet<>();
 
-	public ProxyProvisioner(KubernetesClient client, SpringwayProperties.Proxies proxies, String controllerName) {
+	public ProxyProvisioner(KubernetesClient client, SpringwayProperties.Proxies proxies, String controllerName,
+			Predicate<String> usableAddress) {
 		this.client = client;
 		this.proxies = proxies;
-		this.resources = new ProxyResources(proxies, controllerName);
+		this.resources = new ProxyResources(proxies, controllerName, usableAddress);
 	}
 
 	@Override

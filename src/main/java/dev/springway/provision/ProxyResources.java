@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewaySpecAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The Deployment and Service that make one Gateway's proxy: the controller's image limited to that Gateway, a
@@ -52,9 +55,12 @@ public final class ProxyResources {
 
 	private final String controllerName;
 
-	public ProxyResources(SpringwayProperties.Proxies proxies, String controllerName) {
+	private final Predicate<String> usableAddress;
+
+	public ProxyResources(SpringwayProperties.Proxies proxies, String controllerName, Predicate<String> usableAddress) {
 		this.proxies = proxies;
 		this.controllerName = controllerName;
+		this.usableAddress = usableAddress;
 	}
 
 	/** {@code springway-<gateway>}, shortened to a valid object name when the Gateway's name is long. */
@@ -94,8 +100,9 @@ public final class ProxyResources {
 			.endSelector()
 			.withNewTemplate()
 			.withNewMetadata()
+			.addToLabels(labels(gateway))
 			.addToLabels(SELECTOR, name)
-			.addToLabels(infrastructure(gateway, true))
+			.addToAnnotations(infrastructure(gateway, false))
 			.addToAnnotations("prometheus.io/scrape", "true")
 			.addToAnnotations("prometheus.io/port", "9090")
 			.addToAnnotations("prometheus.io/path", "/actuator/prometheus")
@@ -169,11 +176,19 @@ public final class ProxyResources {
 				.withProtocol("TCP")
 				.build())
 			.toList();
+		// static addresses (spec.addresses) become external IPs, which the Gateway's status then reports
+		List<String> externalIps = Objects.requireNonNullElse(gateway.getSpec().getAddresses(),
+				List.<GatewaySpecAddress>of()).stream()
+			.filter(a -> a.getType() == null || a.getType().equals("IPAddress"))
+			.map(GatewaySpecAddress::getValue)
+			.filter(a -> a != null && !a.isEmpty() && usableAddress.test(a))
+			.toList();
 		return new ServiceBuilder().withMetadata(metadata(gateway))
 			.withNewSpec()
 			.withType(settings.serviceType())
 			.addToSelector(SELECTOR, name(gateway))
 			.withPorts(ports)
+			.withExternalIPs(externalIps.isEmpty() ? null : externalIps)
 			.endSpec()
 			.build();
 	}

@@ -14,6 +14,7 @@ public final class Reasons {
 	public static final String LISTENERS_NOT_VALID = "ListenersNotValid";
 	public static final String UNSUPPORTED_ADDRESS = "UnsupportedAddress";
 	public static final String ADDRESS_NOT_ASSIGNED = "AddressNotAssigned";
+	public static final String ADDRESS_NOT_USABLE = "AddressNotUsable";
 	public static final String NOT_ALLOWED = "NotAllowed";
 	public static final String PARENT_NOT_ACCEPTED = "ParentNotAccepted";
 

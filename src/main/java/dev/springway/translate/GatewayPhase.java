@@ -86,8 +86,8 @@ final class GatewayPhase {
 	private GatewayModel translate(Gateway gateway) {
 		long generation = generation(gateway);
 		SpecAddresses specAddresses = specAddresses(gateway);
-		List<String> boundAddresses = specAddresses.bound();
-		String addressProblem = specAddresses.problem();
+		List<String> bindAddresses = bindAddresses(specAddresses);
+		String addressProblem = specAddresses.unsupported();
 		List<Listener> listeners = list(gateway.getSpec().getListeners());
 		String listenerProblem = listeners.stream()
 			.filter(l -> l.getName() == null || l.getName().isBlank() || l.getPort() == null || l.getPort() < 1
@@ -106,13 +106,9 @@ final class GatewayPhase {
 		for (Listener listener : listeners) {
 			models.add(listener(gateway, new ListenerRef(gateway.getMetadata().getNamespace(),
 					gateway.getMetadata().getName(), listener.getName()), gateway, listener,
-					conflict(listener, listeners), boundAddresses, gatewayValid));
+					conflict(listener, listeners), bindAddresses, gatewayValid));
 		}
-		List<Address> addresses = settings.addresses() == TranslatorSettings.AddressSource.SERVICES
-				? serviceAddresses(gateway)
-				: (boundAddresses.isEmpty() ? List.of(settings.defaultAddress()) : boundAddresses).stream()
-					.map(a -> new Address("IPAddress", a))
-					.toList();
+		List<Address> addresses = statusAddresses(gateway, specAddresses);
 		List<Condition> conditions = new ArrayList<>();
 		TlsCertificate backendClient = null;
 		if (gateway.getSpec().getTls() != null && gateway.getSpec().getTls().getBackend() != null
@@ -146,7 +142,10 @@ final class GatewayPhase {
 						Reasons.CONFIGURATION_CHANGED,
 						"Client certificate validation allows insecure fallback on some listeners", generation));
 			}
-			conditions.add(addresses.isEmpty()
+			conditions.add(specAddresses.unusable() != null
+					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_USABLE, specAddresses.unusable(),
+							generation)
+					: addresses.isEmpty()
 					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_ASSIGNED,
 							"No Service labelled " + GATEWAY_NAME_LABEL + "=" + gateway.getMetadata().getName()
 									+ " has an address yet",
@@ -157,27 +156,76 @@ final class GatewayPhase {
 				List.copyOf(models), backendClient, List.of());
 	}
 
-	/** The addresses a Gateway asks for ({@code spec.addresses}): those we bind, and why others cannot be honoured. */
-	record SpecAddresses(List<String> bound, String problem) {
+	/**
+	 * The static addresses a Gateway asks for ({@code spec.addresses}): those it can have, and why others cannot be
+	 * honoured: {@code unsupported} (a type or value we do not serve, the Gateway is not accepted) or
+	 * {@code unusable} (a valid address this installation cannot serve, the Gateway is not programmed).
+	 */
+	record SpecAddresses(List<String> usable, String unsupported, String unusable) {
 	}
 
 	SpecAddresses specAddresses(Gateway gateway) {
-		List<String> bound = new ArrayList<>();
-		String problem = null;
+		List<String> usable = new ArrayList<>();
+		String unsupported = null;
+		String unusable = null;
 		for (GatewaySpecAddress address : list(gateway.getSpec().getAddresses())) {
 			String type = orDefault(address.getType(), "IPAddress");
 			if (type.equals("IPAddress") && (address.getValue() == null || address.getValue().isEmpty())) {
 				continue; // An empty value asks the implementation to pick one: every interface, as with none.
 			}
 			if (!type.equals("IPAddress") || !IPV4.matcher(address.getValue()).matches()) {
-				problem = "Address " + address.getValue() + " of type " + type
+				unsupported = "Address " + address.getValue() + " of type " + type
 						+ " is not supported: only IPv4 addresses of type IPAddress";
 			}
+			else if (!settings.usableAddress().test(address.getValue())) {
+				unusable = "Address " + address.getValue() + " cannot be used: "
+						+ (settings.addresses() == TranslatorSettings.AddressSource.LISTENERS
+								? "no network interface of this host has it"
+								: "it is outside the configured static address ranges");
+			}
 			else {
-				bound.add(address.getValue());
+				usable.add(address.getValue());
 			}
 		}
-		return new SpecAddresses(List.copyOf(bound), problem);
+		return new SpecAddresses(List.copyOf(usable), unsupported, unusable);
+	}
+
+	/**
+	 * Where listeners bind: the usable static addresses that are this host's; none asked for, every interface. In file
+	 * mode, none at all when every address asked for is unusable; behind a Service (Kubernetes), every interface when
+	 * none is this host's, since the Service carries them.
+	 */
+	List<String> bindAddresses(SpecAddresses addresses) {
+		List<String> local = addresses.usable().stream().filter(settings.localAddress()).toList();
+		boolean services = settings.addresses() == TranslatorSettings.AddressSource.SERVICES;
+		if (local.isEmpty() && (services || addresses.unusable() == null)) {
+			return List.of(SocketKey.ANY_ADDRESS);
+		}
+		return local;
+	}
+
+	/**
+	 * The Gateway's {@code status.addresses}: in file mode the usable static addresses, else the advertised default;
+	 * in Kubernetes the usable static addresses that this host binds or its Service has taken as external IPs, else
+	 * the Service's own.
+	 */
+	private List<Address> statusAddresses(Gateway gateway, SpecAddresses specAddresses) {
+		List<String> usable = specAddresses.usable();
+		if (settings.addresses() == TranslatorSettings.AddressSource.LISTENERS) {
+			List<String> values = usable.isEmpty() && specAddresses.unusable() == null
+					? List.of(settings.defaultAddress()) : usable;
+			return values.stream().map(a -> new Address("IPAddress", a)).toList();
+		}
+		if (usable.isEmpty()) {
+			return serviceAddresses(gateway);
+		}
+		Service service = service(gateway);
+		List<String> external = service == null || service.getSpec() == null ? List.of()
+				: list(service.getSpec().getExternalIPs());
+		return usable.stream()
+			.filter(a -> external.contains(a) || settings.localAddress().test(a))
+			.map(a -> new Address("IPAddress", a))
+			.toList();
 	}
 
 	/**
@@ -186,7 +234,7 @@ final class GatewayPhase {
 	 * conflict reason found against the listeners that take precedence, or null.
 	 */
 	ListenerModel listener(HasMetadata owner, ListenerRef ref, Gateway gateway, Listener listener, String conflict,
-			List<String> boundAddresses, boolean parentValid) {
+			List<String> bindAddresses, boolean parentValid) {
 		long generation = generation(owner);
 		String protocol = Objects.toString(listener.getProtocol(), "");
 		List<String> protocolKinds = KINDS_BY_PROTOCOL.get(protocol);
@@ -257,8 +305,7 @@ final class GatewayPhase {
 				: Condition.of(Reasons.PROGRAMMED, false, conflict != null ? conflict : Reasons.INVALID,
 						conflict != null ? conflictMessage(conflict, listener) : "Listener is not valid", generation));
 
-		List<SocketKey> sockets = (boundAddresses.isEmpty() ? List.of(SocketKey.ANY_ADDRESS) : boundAddresses)
-			.stream()
+		List<SocketKey> sockets = bindAddresses.stream()
 			.map(address -> new SocketKey(address, listener.getPort()))
 			.toList();
 		return new ListenerModel(ref, owner.getMetadata().getNamespace(), listener, hostname, sockets, List.copyOf(supportedKinds), serving,
@@ -276,30 +323,38 @@ final class GatewayPhase {
 
 	/** The load balancer ingress of the Gateway's Service, else its cluster IP; empty while it has none. */
 	private List<Address> serviceAddresses(Gateway gateway) {
-		for (Service service : services) {
-			Map<String, String> labels = service.getMetadata().getLabels();
-			if (!gateway.getMetadata().getNamespace().equals(service.getMetadata().getNamespace()) || labels == null
-					|| !gateway.getMetadata().getName().equals(labels.get(GATEWAY_NAME_LABEL))) {
-				continue;
-			}
-			List<Address> addresses = new ArrayList<>();
-			if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null) {
-				for (LoadBalancerIngress ingress : list(service.getStatus().getLoadBalancer().getIngress())) {
-					if (ingress.getIp() != null) {
-						addresses.add(new Address("IPAddress", ingress.getIp()));
-					}
-					else if (ingress.getHostname() != null) {
-						addresses.add(new Address("Hostname", ingress.getHostname()));
-					}
+		Service service = service(gateway);
+		if (service == null) {
+			return List.of();
+		}
+		List<Address> addresses = new ArrayList<>();
+		if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null) {
+			for (LoadBalancerIngress ingress : list(service.getStatus().getLoadBalancer().getIngress())) {
+				if (ingress.getIp() != null) {
+					addresses.add(new Address("IPAddress", ingress.getIp()));
+				}
+				else if (ingress.getHostname() != null) {
+					addresses.add(new Address("Hostname", ingress.getHostname()));
 				}
 			}
-			String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
-			if (addresses.isEmpty() && clusterIp != null && !clusterIp.isEmpty() && !clusterIp.equals("None")) {
-				addresses.add(new Address("IPAddress", clusterIp));
-			}
-			return addresses;
 		}
-		return List.of();
+		String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+		if (addresses.isEmpty() && clusterIp != null && !clusterIp.isEmpty() && !clusterIp.equals("None")) {
+			addresses.add(new Address("IPAddress", clusterIp));
+		}
+		return addresses;
+	}
+
+	/** The Service labelled as exposing the Gateway, or null. */
+	private Service service(Gateway gateway) {
+		for (Service service : services) {
+			Map<String, String> labels = service.getMetadata().getLabels();
+			if (gateway.getMetadata().getNamespace().equals(service.getMetadata().getNamespace()) && labels != null
+					&& gateway.getMetadata().getName().equals(labels.get(GATEWAY_NAME_LABEL))) {
+				return service;
+			}
+		}
+		return null;
 	}
 
 	/** Listeners on one port must share a protocol and differ in hostname. */

@@ -98,7 +98,7 @@ final class ListenerSetPhase {
 		if (problem != null) {
 			return rejected(set, Reasons.INVALID, problem);
 		}
-		List<String> bound = gatewayPhase.specAddresses(gateway.gateway()).bound();
+		List<String> bind = gatewayPhase.bindAddresses(gatewayPhase.specAddresses(gateway.gateway()));
 		List<ListenerModel> listeners = new ArrayList<>();
 		for (ListenerEntry entry : entries) {
 			Listener listener = new Listener(entry.getAllowedRoutes(), entry.getHostname(), entry.getName(),
@@ -106,7 +106,7 @@ final class ListenerSetPhase {
 			String conflict = GatewayPhase.conflict(listener, claimed);
 			listeners.add(gatewayPhase.listener(set,
 					new ListenerRef(gateway.namespace(), gateway.name(), key(set), entry.getName()), gateway.gateway(),
-					listener, conflict, bound, true));
+					listener, conflict, bind, true));
 			if (conflict == null) {
 				claimed.add(listener);
 			}

@@ -396,6 +396,60 @@ class GatewayEndToEndTest {
 		assertThat(pods.values()).allSatisfy(n -> assertThat(n).isEqualTo(10));
 	}
 
+	/** GatewayHTTPListenerIsolation: a request reaches only the routes of the most specific listener for its host. */
+	@Test
+	void httpListenersAreIsolatedByTheirMostSpecificHostname() throws IOException {
+		Path file = folder.resolve("isolation.yaml");
+		int isolated = FreePorts.on("127.0.0.2");
+		List<String> listeners = List.of("empty-hostname", "wildcard-example-com", "wildcard-foo-example-com",
+				"abc-foo-example-com");
+		StringBuilder yaml = new StringBuilder("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata: {name: isolation}
+				spec:
+				  gatewayClassName: springway
+				  addresses: [{value: 127.0.0.2}]
+				  listeners:
+				  - {name: empty-hostname, protocol: HTTP, port: %1$d}
+				  - {name: wildcard-example-com, protocol: HTTP, port: %1$d, hostname: "*.example.com"}
+				  - {name: wildcard-foo-example-com, protocol: HTTP, port: %1$d, hostname: "*.foo.example.com"}
+				  - {name: abc-foo-example-com, protocol: HTTP, port: %1$d, hostname: abc.foo.example.com}
+				---
+				""".formatted(isolated));
+		for (String listener : listeners) {
+			yaml.append("""
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: HTTPRoute
+					metadata: {name: on-%1$s}
+					spec:
+					  parentRefs: [{name: isolation, sectionName: %1$s}]
+					  rules:
+					  - matches: [{path: {type: PathPrefix, value: /%1$s}}]
+					    backendRefs: [{name: app-a, port: 8080}]
+					---
+					""".formatted(listener));
+		}
+		Files.writeString(file, yaml.toString());
+		try {
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> TestHttp.statusOrRefused("127.0.0.2", isolated, "bar.com", "/empty-hostname") == 200);
+			// host -> the one listener whose routes it may reach
+			Map<String, String> mostSpecific = Map.of("bar.com", "empty-hostname", "bar.example.com",
+					"wildcard-example-com", "bar.foo.example.com", "wildcard-foo-example-com", "abc.foo.example.com",
+					"abc-foo-example-com");
+			mostSpecific.forEach((host, owner) -> {
+				for (String listener : listeners) {
+					assertThat(TestHttp.get("127.0.0.2", isolated, host, "/" + listener).status())
+						.as("%s /%s", host, listener).isEqualTo(listener.equals(owner) ? 200 : 404);
+				}
+			});
+		}
+		finally {
+			Files.delete(file);
+		}
+	}
+
 	@Test
 	void hotReloadAddsChangesAndRemovesRoutes() throws IOException {
 		Path file = folder.resolve("hot.yaml");

@@ -110,24 +110,40 @@ class KubernetesProviderTest {
 	}
 
 	@Test
-	void gatewayAddressesComeFromItsService() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> gatewayStatus() != null
-				&& "AddressNotAssigned".equals(condition(gatewayStatus().getConditions(), "Programmed").getReason()));
+	void gatewayAddressesComeFromItsServiceUnlessItAsksForStaticOnes() {
+		int addresslessPort = FreePorts.any();
+		cluster.apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata: {name: addressless, namespace: default}
+				spec:
+				  gatewayClassName: springway
+				  listeners:
+				  - {name: http, protocol: HTTP, port: %d}
+				""".formatted(addresslessPort));
+		await().atMost(Duration.ofSeconds(10)).until(() -> gatewayStatus("addressless") != null
+				&& "AddressNotAssigned".equals(condition(gatewayStatus("addressless").getConditions(), "Programmed")
+					.getReason()));
 		cluster.apply("""
 				apiVersion: v1
 				kind: Service
 				metadata:
-				  name: gw-proxy
+				  name: addressless-proxy
 				  namespace: default
-				  labels: {gateway.networking.k8s.io/gateway-name: gw}
+				  labels: {gateway.networking.k8s.io/gateway-name: addressless}
 				spec:
 				  clusterIP: 10.96.0.42
 				  ports: [{name: http, port: 80}]
 				""");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "True"
-			.equals(condition(gatewayStatus().getConditions(), "Programmed").getStatus()));
-		assertThat(gatewayStatus().getAddresses()).singleElement()
+			.equals(condition(gatewayStatus("addressless").getConditions(), "Programmed").getStatus()));
+		assertThat(gatewayStatus("addressless").getAddresses()).singleElement()
 			.satisfies(a -> assertThat(a.getValue()).isEqualTo("10.96.0.42"));
+
+		// gw asks for 127.0.0.6, which this host has and binds: that is its address
+		assertThat(condition(gatewayStatus().getConditions(), "Programmed").getStatus()).isEqualTo("True");
+		assertThat(gatewayStatus().getAddresses()).singleElement()
+			.satisfies(a -> assertThat(a.getValue()).isEqualTo(ADDRESS));
 	}
 
 	@Test
@@ -404,7 +420,12 @@ class KubernetesProviderTest {
 	}
 
 	private static io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus gatewayStatus() {
-		return client.resources(Gateway.class).inNamespace("default").withName("gw").get().getStatus();
+		return gatewayStatus("gw");
+	}
+
+	private static io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus gatewayStatus(String name) {
+		Gateway gateway = client.resources(Gateway.class).inNamespace("default").withName(name).get();
+		return gateway == null ? null : gateway.getStatus();
 	}
 
 	static List<RouteParentStatus> parents(String route) {

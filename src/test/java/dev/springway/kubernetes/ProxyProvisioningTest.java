@@ -106,7 +106,11 @@ class ProxyProvisioningTest {
 		});
 		assertThat(deployment.getMetadata().getLabels()).containsEntry("team", "payments");
 		assertThat(deployment.getMetadata().getAnnotations()).containsEntry("cost-center", "42");
-		assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "payments");
+		// the proxy's pods are found by the gateway-name label and carry the infrastructure metadata too
+		assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "payments")
+			.containsEntry("gateway.networking.k8s.io/gateway-name", "gw");
+		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+			.containsEntry("cost-center", "42");
 		assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
 		Container proxy = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 		assertThat(proxy.getImage()).isEqualTo("springway/springway:test");
@@ -119,7 +123,9 @@ class ProxyProvisioningTest {
 		Service service = await().atMost(Duration.ofSeconds(10)).until(() -> service("springway-gw"), s -> s != null);
 		assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
 		assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(port, port + 1);
-		assertThat(service.getMetadata().getLabels()).containsEntry("gateway.networking.k8s.io/gateway-name", "gw");
+		assertThat(service.getMetadata().getLabels()).containsEntry("gateway.networking.k8s.io/gateway-name", "gw")
+			.containsEntry("team", "payments");
+		assertThat(service.getMetadata().getAnnotations()).containsEntry("cost-center", "42");
 
 		Deployment tuned = await().atMost(Duration.ofSeconds(10)).until(() -> deployment("springway-tuned-gw"),
 				d -> d != null);
@@ -161,7 +167,8 @@ class ProxyProvisioningTest {
 
 	@Test
 	void theProxyServiceAlsoOpensThePortsOfAttachedListenerSets() {
-		cluster.apply(gateway("shared", "springway", "allowedListeners: {namespaces: {from: Same}}", port + 4) + """
+		cluster.apply(gateway("shared", "springway",
+				"allowedListeners: {namespaces: {from: Same}}\n  addresses: [{value: 203.0.113.7}]", port + 4) + """
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: ListenerSet
 				metadata: {name: extra, namespace: default}
@@ -174,8 +181,11 @@ class ProxyProvisioningTest {
 				&& service("springway-shared").getSpec().getPorts().size() == 2);
 		assertThat(service("springway-shared").getSpec().getPorts()).extracting(p -> p.getPort())
 			.containsExactly(port + 4, port + 5);
+		assertThat(service("springway-shared").getSpec().getExternalIPs()).as("the static address")
+			.containsExactly("203.0.113.7");
 
-		cluster.apply(gateway("shared", "springway", "allowedListeners: {namespaces: {from: None}}", port + 4));
+		cluster.apply(gateway("shared", "springway",
+				"allowedListeners: {namespaces: {from: None}}\n  addresses: [{value: 203.0.113.7}]", port + 4));
 		await().atMost(Duration.ofSeconds(10)).until(() -> service("springway-shared").getSpec().getPorts().size() == 1);
 	}
 

@@ -98,7 +98,8 @@ class HelmChartTest {
 			.get(0).get("args"));
 		assertThat(args).contains("--springway.kubernetes.proxies.image=registry.example.com/springway:1.2.3",
 				"--springway.kubernetes.proxies.service-type=NodePort",
-				"--springway.kubernetes.proxies.termination-grace-period=70s");
+				"--springway.kubernetes.proxies.termination-grace-period=70s",
+				"--springway.kubernetes.static-address-ranges=203.0.113.0/24,198.51.100.7/32");
 		String proxyArgs = args.stream().filter(a -> a.startsWith("--springway.kubernetes.proxies.args=")).findFirst()
 			.orElseThrow();
 		assertThat(proxyArgs.substring(proxyArgs.indexOf('=') + 1).split(";")).contains(
@@ -139,6 +140,8 @@ class HelmChartTest {
 			.set("shutdown.delay", "10s")
 			.set("shutdown.drainTimeout", "50s")
 			.set("listeners.maxRequestBody", "10MB")
+			.set("proxy.staticAddressRanges[0]", "203.0.113.0/24")
+			.set("proxy.staticAddressRanges[1]", "198.51.100.7/32")
 			.set("controller.podDisruptionBudget.enabled", "false")
 			.set("gatewayClass.create", "false");
 	}
