@@ -11,6 +11,11 @@
   (printf "--springway.shutdown.delay=%s" .Values.shutdown.delay)
   (printf "--springway.shutdown.drain-timeout=%s" .Values.shutdown.drainTimeout)
   (printf "--spring.cloud.gateway.server.webflux.trusted-proxies=%s" .Values.trustedProxies) -}}
+{{- $args = append $args (printf "--springway.filters.allowed=%s" (join "," .Values.filters.allowed)) -}}
+{{- if .Values.redis.host -}}
+{{- $args = append $args (printf "--spring.data.redis.host=%s" .Values.redis.host) -}}
+{{- $args = append $args (printf "--spring.data.redis.port=%v" .Values.redis.port) -}}
+{{- end -}}
 {{- if $l.maxRequestBody -}}
 {{- $args = append $args (printf "--springway.listeners.max-request-body=%s" $l.maxRequestBody) -}}
 {{- end -}}

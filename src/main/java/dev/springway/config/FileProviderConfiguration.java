@@ -3,6 +3,7 @@ package dev.springway.config;
 import dev.springway.source.ResourceSource;
 import dev.springway.source.file.FileResourceSource;
 import dev.springway.status.StatusPublisher;
+import dev.springway.proxy.SpringwayFilters;
 import dev.springway.translate.Translator;
 import dev.springway.translate.TranslatorSettings;
 import org.springframework.context.annotation.Bean;
@@ -22,10 +23,10 @@ class FileProviderConfiguration {
 	}
 
 	@Bean
-	Translator translator(SpringwayProperties properties) {
+	Translator translator(SpringwayProperties properties, SpringwayFilters filters) {
 		return new Translator(new TranslatorSettings(properties.controllerName(), properties.advertisedAddress(),
 				TranslatorSettings.AddressSource.LISTENERS, StaticAddresses.local(),
-				StaticAddresses.local()));
+				StaticAddresses.local()), filters);
 	}
 
 	@Bean

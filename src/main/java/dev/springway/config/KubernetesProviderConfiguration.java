@@ -7,6 +7,7 @@ import dev.springway.source.kubernetes.KubernetesResourceSource;
 import dev.springway.status.KubernetesStatusWriter;
 import dev.springway.status.StatusLeaderElection;
 import dev.springway.status.StatusPublisher;
+import dev.springway.proxy.SpringwayFilters;
 import dev.springway.translate.Translator;
 import dev.springway.translate.TranslatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,10 +42,11 @@ class KubernetesProviderConfiguration {
 	}
 
 	@Bean
-	Translator translator(SpringwayProperties properties) {
+	Translator translator(SpringwayProperties properties, SpringwayFilters filters) {
 		return new Translator(new TranslatorSettings(properties.controllerName(), properties.advertisedAddress(),
 				TranslatorSettings.AddressSource.SERVICES,
-				StaticAddresses.within(properties.kubernetes().staticAddressRanges()), StaticAddresses.local()));
+				StaticAddresses.within(properties.kubernetes().staticAddressRanges()), StaticAddresses.local()),
+				filters);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.pipeline.ReconcileMetrics;
 import dev.springway.proxy.AccessLogFilter;
 import dev.springway.proxy.BackendRoutingFilter;
+import dev.springway.proxy.ClientAddressKeyResolver;
 import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
@@ -15,11 +16,13 @@ import dev.springway.proxy.ListenerServers;
 import dev.springway.proxy.ProxyHeadersFilter;
 import dev.springway.proxy.RequestLimitsFilter;
 import dev.springway.proxy.RouteMetricsFilter;
+import dev.springway.proxy.SpringwayFilters;
 import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
 import dev.springway.translate.Translator;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -28,10 +31,13 @@ import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.headers.GRPCResponseHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.ratelimit.KeyResolver;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.core.env.Environment;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -43,6 +49,7 @@ import reactor.netty.http.client.HttpClient;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -72,8 +79,20 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
-	GatewayApiRouteLocator gatewayApiRouteLocator(ApplicationEventPublisher events) {
-		return new GatewayApiRouteLocator(events);
+	SpringwayFilters springwayFilters(List<GatewayFilterFactory<?>> factories, SpringwayProperties properties,
+			ConfigurationService configurationService, BeanFactory beans) {
+		return new SpringwayFilters(factories, Set.copyOf(properties.filters().allowed()), configurationService, beans);
+	}
+
+	/** The default key of RequestRateLimiter SpringwayFilters: the client's address. */
+	@Bean
+	KeyResolver clientAddressKeyResolver() {
+		return new ClientAddressKeyResolver();
+	}
+
+	@Bean
+	GatewayApiRouteLocator gatewayApiRouteLocator(ApplicationEventPublisher events, SpringwayFilters filters) {
+		return new GatewayApiRouteLocator(events, filters);
 	}
 
 	@Bean

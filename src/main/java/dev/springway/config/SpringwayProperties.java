@@ -23,16 +23,26 @@ import java.util.List;
  * @param shutdown how the listeners drain when the process is asked to stop
  * @param gateway {@code namespace/name}: this process is the proxy of that one Gateway (it serves its listeners only
  * and writes no status); unset, it serves every Gateway of its GatewayClasses
+ * @param filters the Spring Cloud Gateway filters SpringwayFilters may use
  */
 @ConfigurationProperties("springway")
 public record SpringwayProperties(Provider provider,
 		@DefaultValue(TranslatorSettings.DEFAULT_CONTROLLER_NAME) String controllerName,
 		@DefaultValue("127.0.0.1") String advertisedAddress, @DefaultValue File file,
 		@DefaultValue Kubernetes kubernetes, @DefaultValue Reconcile reconcile,
-		@DefaultValue ListenerLimits listeners, @DefaultValue Shutdown shutdown, String gateway) {
+		@DefaultValue ListenerLimits listeners, @DefaultValue Shutdown shutdown, String gateway,
+		@DefaultValue Filters filters) {
 
 	public enum Provider {
 		file, kubernetes
+	}
+
+	/**
+	 * @param allowed the filter factories SpringwayFilters may name; others are refused in the route's status
+	 * (ModifyResponseBody, SetPath and the like are left out: they would let route owners bypass Gateway API rules)
+	 */
+	public record Filters(
+			@DefaultValue({ "RequestRateLimiter", "CircuitBreaker", "Retry", "RequestSize", "SetStatus" }) List<String> allowed) {
 	}
 
 	/**

@@ -17,6 +17,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +44,15 @@ final class ForwardFilter implements GatewayFilter {
 	/** {@code namespace/name} of each backend, for metrics and logs without a string built per request. */
 	private final String[] backendNames;
 
-	/** {@code cursors} gives each Service port its round-robin cursor, shared by every route that sends to it. */
-	ForwardFilter(RouteAction action, Function<ServiceBackend, AtomicInteger> cursors) {
+	/** Each backend's SpringwayFilters (its backendRef's ExtensionRefs), run after it is chosen. */
+	private final List<List<GatewayFilter>> backendExtensions = new ArrayList<>();
+
+	/**
+	 * {@code cursors} gives each Service port its round-robin cursor, shared by every route that sends to it;
+	 * {@code extensions} builds a backendRef's SpringwayFilters.
+	 */
+	ForwardFilter(RouteAction action, Function<ServiceBackend, AtomicInteger> cursors,
+			Function<RouteFilter.Extension, GatewayFilter> extensions) {
 		this.action = action;
 		List<WeightedBackend> backends = action instanceof Forward forward ? forward.backends() : List.of();
 		cumulativeWeights = new int[backends.size()];
@@ -52,6 +60,10 @@ final class ForwardFilter implements GatewayFilter {
 		this.backendNames = new String[backends.size()];
 		int total = 0;
 		for (int i = 0; i < backends.size(); i++) {
+			backendExtensions.add(backends.get(i).filters().stream()
+				.filter(RouteFilter.Extension.class::isInstance)
+				.map(f -> extensions.apply((RouteFilter.Extension) f))
+				.toList());
 			total += backends.get(i).weight();
 			backendNames[i] = backends.get(i).backend() instanceof ServiceBackend service
 					? service.namespace() + "/" + service.name() : "invalid";
@@ -94,7 +106,20 @@ final class ForwardFilter implements GatewayFilter {
 		exchange = withBackendFilters(exchange, forward.backends().get(chosen).filters());
 		// Gateway API forwards Host unmodified.
 		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
-		return chain.filter(exchange);
+		List<GatewayFilter> extensions = backendExtensions.get(chosen);
+		return extensions.isEmpty() ? chain.filter(exchange) : new BackendChain(extensions, 0, chain).filter(exchange);
+	}
+
+	/** The chosen backend's SpringwayFilters, then the rest of the route's chain. */
+	private record BackendChain(List<GatewayFilter> filters, int index, GatewayFilterChain rest)
+			implements GatewayFilterChain {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange) {
+			return index < filters.size()
+					? filters.get(index).filter(exchange, new BackendChain(filters, index + 1, rest))
+					: rest.filter(exchange);
+		}
 	}
 
 	/** Header modifiers of the chosen backendRef, on top of the rule's. */

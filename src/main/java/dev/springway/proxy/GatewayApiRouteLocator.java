@@ -11,6 +11,7 @@ import org.springframework.cloud.gateway.handler.AsyncPredicate;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
@@ -51,6 +52,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	private final ApplicationEventPublisher events;
 
+	/** Builds SpringwayFilters' Spring Cloud Gateway filters; none: they answer 500. */
+	private final SpringwayFilters extensions;
+
 	private volatile List<Route> routes = List.of();
 
 	private volatile RouteIndex index = RouteIndex.EMPTY;
@@ -59,7 +63,12 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	private Map<String, AtomicInteger> cursors = new HashMap<>();
 
 	public GatewayApiRouteLocator(ApplicationEventPublisher events) {
+		this(events, null);
+	}
+
+	public GatewayApiRouteLocator(ApplicationEventPublisher events, SpringwayFilters extensions) {
 		this.events = events;
+		this.extensions = extensions;
 	}
 
 	@Override
@@ -90,15 +99,16 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		return index;
 	}
 
-	private static Route route(RouteMatchPredicate predicate, int order,
-			Function<ServiceBackend, AtomicInteger> cursors) {
+	private Route route(RouteMatchPredicate predicate, int order, Function<ServiceBackend, AtomicInteger> cursors) {
 		RouteEntry entry = predicate.entry();
 		List<GatewayFilter> filters = new ArrayList<>();
 		int position = 1;
 		for (RouteFilter filter : entry.filters()) {
 			filters.add(new OrderedGatewayFilter(filter(filter, entry), position++));
 		}
-		filters.add(new OrderedGatewayFilter(new ForwardFilter(entry.action(), cursors), ForwardFilter.ORDER));
+		filters.add(new OrderedGatewayFilter(
+				new ForwardFilter(entry.action(), cursors, extension -> extension(entry, extension)),
+				ForwardFilter.ORDER));
 		if (entry.timeouts().request() != null) {
 			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().request()),
 					TimeoutFilter.REQUEST_ORDER));
@@ -127,7 +137,20 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		return rule.find() ? rule.group(1) : "";
 	}
 
-	private static GatewayFilter filter(RouteFilter filter, RouteEntry entry) {
+	private GatewayFilter extension(RouteEntry entry, RouteFilter.Extension extension) {
+		if (extensions == null) {
+			return (exchange, chain) -> {
+				exchange.getResponse().setStatusCode(HttpStatus.INTERNAL_SERVER_ERROR);
+				return exchange.getResponse().setComplete();
+			};
+		}
+		return extensions.build(entry.id(), extension);
+	}
+
+	private GatewayFilter filter(RouteFilter filter, RouteEntry entry) {
+		if (filter instanceof RouteFilter.Extension extension) {
+			return extension(entry, extension);
+		}
 		if (filter instanceof RouteFilter.RequestHeaderModifier m) {
 			return HeaderModifierFilters.request(m.set(), m.add(), m.remove());
 		}

@@ -3,6 +3,7 @@ package dev.springway.routetable;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import java.util.List;
+import java.util.Map;
 
 /** The HTTPRoute filters the proxy applies, with the API's defaults already resolved. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
@@ -35,6 +36,13 @@ public sealed interface RouteFilter {
 	 * forget; an invalid backend mirrors nothing.
 	 */
 	record RequestMirror(RouteAction.Backend backend, int numerator, int denominator) implements RouteFilter {
+	}
+
+	/**
+	 * A Spring Cloud Gateway filter from a SpringwayFilter ({@code source} is its namespace/name): the factory and its
+	 * arguments, checked by the translator against the proxy's {@code FilterCatalog}.
+	 */
+	record Extension(String source, String factory, Map<String, String> args) implements RouteFilter {
 	}
 
 	/** ReplacePrefixMatch replaces the matched PathPrefix; ReplaceFullPath the whole path. */

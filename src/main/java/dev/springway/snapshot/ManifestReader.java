@@ -1,5 +1,6 @@
 package dev.springway.snapshot;
 
+import dev.springway.api.SpringwayFilter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -40,7 +41,8 @@ public final class ManifestReader {
 			Map.entry("/Namespace", Namespace.class),
 			Map.entry("/Service", Service.class),
 			Map.entry("discovery.k8s.io/EndpointSlice", EndpointSlice.class),
-			Map.entry("/Secret", Secret.class));
+			Map.entry("/Secret", Secret.class),
+			Map.entry(SpringwayFilter.GROUP + "/SpringwayFilter", SpringwayFilter.class));
 
 	private static final List<String> CLUSTER_SCOPED = List.of("GatewayClass", "Namespace");
 

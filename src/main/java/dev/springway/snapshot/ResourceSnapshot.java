@@ -1,5 +1,6 @@
 package dev.springway.snapshot;
 
+import dev.springway.api.SpringwayFilter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -28,7 +29,8 @@ import java.util.Objects;
 public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
 		List<ListenerSet> listenerSets, List<HTTPRoute> httpRoutes,
 		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<BackendTLSPolicy> backendTlsPolicies, List<Namespace> namespaces, List<Service> services,
-		List<EndpointSlice> endpointSlices, List<Secret> secrets, List<ConfigMap> configMaps, Instant takenAt) {
+		List<EndpointSlice> endpointSlices, List<Secret> secrets, List<ConfigMap> configMaps,
+		List<SpringwayFilter> springwayFilters, Instant takenAt) {
 
 	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
 		.comparing((HasMetadata o) -> Objects.toString(o.getMetadata().getCreationTimestamp(), ""))
@@ -50,7 +52,7 @@ public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> 
 				select(objects, BackendTLSPolicy.class),
 				select(objects, Namespace.class), select(objects, Service.class),
 				select(objects, EndpointSlice.class), select(objects, Secret.class), select(objects, ConfigMap.class),
-				takenAt);
+				select(objects, SpringwayFilter.class), takenAt);
 	}
 
 	private static <T extends HasMetadata> List<T> select(List<? extends HasMetadata> objects, Class<T> type) {

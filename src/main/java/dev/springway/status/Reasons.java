@@ -33,6 +33,9 @@ public final class Reasons {
 	public static final String BACKEND_NOT_FOUND = "BackendNotFound";
 	public static final String REF_NOT_PERMITTED = "RefNotPermitted";
 	public static final String INVALID_KIND = "InvalidKind";
+	/** Springway's own: an ExtensionRef to a SpringwayFilter that does not exist, or that cannot be used. */
+	public static final String FILTER_NOT_FOUND = "FilterNotFound";
+	public static final String INVALID_FILTER = "InvalidFilter";
 	public static final String INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef";
 	public static final String NO_VALID_CA_CERTIFICATE = "NoValidCACertificate";
 	public static final String INVALID_CA_CERTIFICATE_KIND = "InvalidCACertificateKind";

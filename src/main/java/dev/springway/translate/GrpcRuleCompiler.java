@@ -70,16 +70,19 @@ final class GrpcRuleCompiler {
 					filters.add(mirror);
 				}
 			}
+			else if (type.equals("ExtensionRef")) {
+				rules.extension(routeNamespace, filter.getExtensionRef(), filters, mirrors);
+			}
 			else {
 				problems.add("Filter type " + type + " is not supported");
 			}
 		}
 		List<BackendRef> refs = list(rule.getBackendRefs()).stream()
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
-					r.getWeight(), RuleCompiler.backendFilters(list(r.getFilters()).stream()
-						.map(f -> new RuleCompiler.HeaderFilterSpec(f.getType(), f.getRequestHeaderModifier(),
-								f.getResponseHeaderModifier()))
-						.toList(), problems)))
+					r.getWeight(), rules.backendFilters(routeNamespace, list(r.getFilters()).stream()
+						.map(f -> new RuleCompiler.BackendFilterSpec(f.getType(), f.getRequestHeaderModifier(),
+								f.getResponseHeaderModifier(), f.getExtensionRef()))
+						.toList(), mirrors, problems)))
 			.toList();
 		return rules.rule(index, rule.getName(), matches, filters, "GRPCRoute", routeNamespace, refs, mirrors,
 				problems);

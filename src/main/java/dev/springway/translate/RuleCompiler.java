@@ -75,8 +75,11 @@ final class RuleCompiler {
 
 	private final BackendResolver backends;
 
-	RuleCompiler(BackendResolver backends) {
+	private final ExtensionRefs extensions;
+
+	RuleCompiler(BackendResolver backends, ExtensionRefs extensions) {
 		this.backends = backends;
+		this.extensions = extensions;
 	}
 
 	CompiledRule compile(String routeNamespace, int index, HTTPRouteRule rule) {
@@ -93,7 +96,7 @@ final class RuleCompiler {
 		List<BackendResolver.Resolution> mirrors = new ArrayList<>();
 		for (HTTPRouteFilter filter : list(rule.getFilters())) {
 			if ("ExtensionRef".equals(filter.getType())) {
-				mirrors.add(extensionRef(filter.getExtensionRef()));
+				extension(routeNamespace, filter.getExtensionRef(), filters, mirrors);
 				continue;
 			}
 			RouteFilter compiled = "RequestMirror".equals(filter.getType())
@@ -110,10 +113,10 @@ final class RuleCompiler {
 
 		List<BackendRef> refs = list(rule.getBackendRefs()).stream()
 			.map(r -> new BackendRef(r.getGroup(), r.getKind(), r.getName(), r.getNamespace(), r.getPort(),
-					r.getWeight(), backendFilters(list(r.getFilters()).stream()
-						.map(f -> new HeaderFilterSpec(f.getType(), f.getRequestHeaderModifier(),
-								f.getResponseHeaderModifier()))
-						.toList(), problems)))
+					r.getWeight(), backendFilters(routeNamespace, list(r.getFilters()).stream()
+						.map(f -> new BackendFilterSpec(f.getType(), f.getRequestHeaderModifier(),
+								f.getResponseHeaderModifier(), f.getExtensionRef()))
+						.toList(), mirrors, problems)))
 			.toList();
 		Timeouts timeouts = timeouts(rule.getTimeouts(), problems);
 		Retry retry = retry(rule.getRetry(), problems);
@@ -171,20 +174,28 @@ final class RuleCompiler {
 		return duration.isZero() ? null : duration;
 	}
 
-	/** The header-modifier view of a filter on a backendRef, the same for every route kind. */
-	record HeaderFilterSpec(String type, HTTPHeaderFilter request, HTTPHeaderFilter response) {
+	/** The view of a filter on a backendRef that Springway supports, the same for every route kind. */
+	record BackendFilterSpec(String type, HTTPHeaderFilter request, HTTPHeaderFilter response,
+			LocalObjectReference extensionRef) {
 	}
 
-	/** Filters on one backendRef: request and response header modifiers (extended support in the spec). */
-	static List<RouteFilter> backendFilters(List<HeaderFilterSpec> specs, List<String> problems) {
+	/**
+	 * Filters on one backendRef: request and response header modifiers (extended support in the spec) and
+	 * SpringwayFilters; an ExtensionRef that does not resolve is added to {@code filterRefs}.
+	 */
+	List<RouteFilter> backendFilters(String routeNamespace, List<BackendFilterSpec> specs,
+			List<BackendResolver.Resolution> filterRefs, List<String> problems) {
 		List<RouteFilter> filters = new ArrayList<>();
-		for (HeaderFilterSpec spec : specs) {
+		for (BackendFilterSpec spec : specs) {
 			String type = orDefault(spec.type(), "");
 			if (type.equals("RequestHeaderModifier") && spec.request() != null) {
 				filters.add(headerModifier(true, spec.request(), problems));
 			}
 			else if (type.equals("ResponseHeaderModifier") && spec.response() != null) {
 				filters.add(headerModifier(false, spec.response(), problems));
+			}
+			else if (type.equals("ExtensionRef")) {
+				extension(routeNamespace, spec.extensionRef(), filters, filterRefs);
 			}
 			else {
 				problems.add("Filter type " + type + " is not supported on backendRefs");
@@ -194,13 +205,18 @@ final class RuleCompiler {
 	}
 
 	/**
-	 * Springway has no custom filters, so an ExtensionRef never resolves: the filter must not be skipped, so its rule
-	 * answers 500, and the route reports {@code ResolvedRefs=False/InvalidKind}.
+	 * An ExtensionRef: the SpringwayFilter joins {@code filters}, or, unresolved, {@code filterRefs}: it must not be
+	 * skipped, so its rule answers 500 and the route reports ResolvedRefs=False.
 	 */
-	private static BackendResolver.Resolution extensionRef(LocalObjectReference ref) {
-		String kind = ref == null ? "" : orDefault(ref.getGroup(), "") + "/" + orDefault(ref.getKind(), "");
-		return new BackendResolver.Resolution(new RouteAction.InvalidBackend(Reasons.INVALID_KIND, 500),
-				Reasons.INVALID_KIND, "ExtensionRef " + kind + " is not a filter Springway knows", null);
+	void extension(String routeNamespace, LocalObjectReference ref, List<RouteFilter> filters,
+			List<BackendResolver.Resolution> filterRefs) {
+		ExtensionRefs.Result result = extensions.resolve(routeNamespace, ref);
+		if (result.filter() != null) {
+			filters.add(result.filter());
+		}
+		else {
+			filterRefs.add(result.problem());
+		}
 	}
 
 	/** A RequestMirror filter: its backend resolves like a backendRef and feeds ResolvedRefs. */
@@ -253,7 +269,7 @@ final class RuleCompiler {
 				weighted.add(new WeightedBackend(weight, resolution.backend(), ref.filters()));
 			}
 		}
-		boolean unresolvedFilter = filterRefs.stream().anyMatch(r -> Reasons.INVALID_KIND.equals(r.reason()));
+		boolean unresolvedFilter = filterRefs.stream().anyMatch(ExtensionRefs::unresolved);
 		boolean anyValid = !unresolvedFilter && weighted.stream().anyMatch(b -> !(b.backend() instanceof InvalidBackend));
 		RouteAction action = anyValid ? new Forward(List.copyOf(weighted))
 				: new DirectResponse(BackendResolver.invalidStatus(routeKind));

@@ -40,8 +40,16 @@ public final class Translator {
 
 	private final TranslatorSettings settings;
 
+	private final FilterCatalog filters;
+
+	/** A translator that refuses every SpringwayFilter. */
 	public Translator(TranslatorSettings settings) {
+		this(settings, FilterCatalog.NONE);
+	}
+
+	public Translator(TranslatorSettings settings, FilterCatalog filters) {
 		this.settings = settings;
+		this.filters = filters;
 	}
 
 	public TranslationResult translate(ResourceSnapshot snapshot) {
@@ -83,7 +91,8 @@ public final class Translator {
 		BackendResolver backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), grants,
 				tlsPolicies);
 		RoutePhase routes = new RoutePhase(settings, gateways, namespaces);
-		RuleCompiler httpRules = new RuleCompiler(backends);
+		RuleCompiler httpRules = new RuleCompiler(backends,
+				new ExtensionRefs(snapshot.springwayFilters(), filters));
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
 		List<RouteSource> sources = new ArrayList<>();
 		snapshot.httpRoutes().forEach(route -> sources.add(RouteSource.http(route, httpRules)));

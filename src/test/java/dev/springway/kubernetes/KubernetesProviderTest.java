@@ -405,6 +405,32 @@ class KubernetesProviderTest {
 	}
 
 	@Test
+	void springwayFiltersAreWatchedAndEnforced() {
+		cluster.apply(route("limited-size", "gw", "size.example.com", "/", "app").replace("    backendRefs:",
+				"    filters:\n    - type: ExtensionRef\n"
+						+ "      extensionRef: {group: springway.dev, kind: SpringwayFilter, name: small}\n"
+						+ "    backendRefs:"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ourParent("limited-size") != null
+				&& "FilterNotFound".equals(condition(ourParent("limited-size").getConditions(), "ResolvedRefs")
+					.getReason()));
+		assertThat(TestClient.status(ADDRESS, port, "size.example.com", "/")).isEqualTo(500);
+
+		cluster.apply("""
+				apiVersion: springway.dev/v1alpha1
+				kind: SpringwayFilter
+				metadata: {name: small, namespace: default}
+				spec:
+				  factory: RequestSize
+				  args: {maxSize: 1KB}
+				""");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> TestClient.status(ADDRESS, port, "size.example.com", "/") == 200);
+		assertThat(TestClient.postStatus(ADDRESS, port, "size.example.com", "/", "x".repeat(2048))).isEqualTo(413);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "True"
+			.equals(condition(ourParent("limited-size").getConditions(), "ResolvedRefs").getStatus()));
+	}
+
+	@Test
 	void readinessAndInformersAreUp() {
 		assertThat(TestClient.status("127.0.0.1", managementPort, "localhost", "/actuator/health/readiness"))
 			.isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.springway.kubernetes;
 
+import dev.springway.api.SpringwayFilter;
 import dev.springway.testing.FreePorts;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -29,7 +30,14 @@ final class MockApiServer implements AutoCloseable {
 			context("ListenerSet", "listenersets", "Namespaced"),
 			context("HTTPRoute", "httproutes", "Namespaced"), context("GRPCRoute", "grpcroutes", "Namespaced"),
 			context("ReferenceGrant", "referencegrants", "Namespaced"),
-			context("BackendTLSPolicy", "backendtlspolicies", "Namespaced"));
+			context("BackendTLSPolicy", "backendtlspolicies", "Namespaced"),
+			new CustomResourceDefinitionContext.Builder().withGroup(SpringwayFilter.GROUP)
+				.withVersion("v1alpha1")
+				.withKind("SpringwayFilter")
+				.withPlural("springwayfilters")
+				.withName("springwayfilters." + SpringwayFilter.GROUP)
+				.withScope("Namespaced")
+				.build());
 
 	private final KubernetesMockServer server;
 

@@ -1,5 +1,7 @@
 package dev.springway.kubernetes;
 
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +34,16 @@ final class TestClient {
 
 	static int status(String address, int port, String host, String path) {
 		return get(address, port, host, path).status();
+	}
+
+	/** A POST that announces its length (not chunked). */
+	static int postStatus(String address, int port, String host, String path, String body) {
+		return CLIENT.headers(h -> h.set("Host", host).set("Content-Length", body.length()))
+			.post()
+			.uri("http://" + address + ":" + port + path)
+			.send(ByteBufFlux.fromString(Mono.just(body)))
+			.responseSingle((response, content) -> Mono.just(response.status().code()))
+			.block(Duration.ofSeconds(10));
 	}
 
 	/** -1 when the connection is refused. */

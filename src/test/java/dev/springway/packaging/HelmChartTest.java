@@ -3,10 +3,14 @@ package dev.springway.packaging;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.springway.api.SpringwayFilter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +75,25 @@ class HelmChartTest {
 			assertThat(gatewayApi).as("Gateway API access").contains(kind, kind + "/status");
 		}
 		assertThat(gatewayApi).contains("referencegrants");
+		assertThat(rules).as("SpringwayFilters are read")
+			.anyMatch(rule -> strings(rule.get("apiGroups")).contains(SpringwayFilter.GROUP)
+					&& strings(rule.get("resources")).contains(HasMetadata.getPlural(SpringwayFilter.class))
+					&& strings(rule.get("verbs")).containsAll(List.of("get", "list", "watch")));
+	}
+
+	/** The chart's CRD is the one the model class maps to, so informers and the file provider read what it defines. */
+	@Test
+	void theSpringwayFilterCrdMatchesItsModel() throws IOException {
+		JsonNode crd = YAML.readTree(Files.readString(CHART.resolve("crds/springwayfilters.springway.dev.yaml")));
+		JsonNode spec = crd.get("spec");
+		assertThat(crd.at("/metadata/name").asString()).isEqualTo(HasMetadata.getFullResourceName(SpringwayFilter.class));
+		assertThat(spec.get("group").asString()).isEqualTo(HasMetadata.getGroup(SpringwayFilter.class));
+		assertThat(spec.at("/names/kind").asString()).isEqualTo(HasMetadata.getKind(SpringwayFilter.class));
+		assertThat(spec.at("/names/plural").asString()).isEqualTo(HasMetadata.getPlural(SpringwayFilter.class));
+		assertThat(spec.get("scope").asString()).isEqualTo("Namespaced");
+		assertThat(spec.at("/versions/0/name").asString()).isEqualTo(HasMetadata.getVersion(SpringwayFilter.class));
+		JsonNode properties = spec.at("/versions/0/schema/openAPIV3Schema/properties/spec/properties");
+		assertThat(properties.propertyNames()).containsExactlyInAnyOrder("factory", "args");
 	}
 
 	@Test
@@ -99,12 +122,14 @@ class HelmChartTest {
 		assertThat(args).contains("--springway.kubernetes.proxies.image=registry.example.com/springway:1.2.3",
 				"--springway.kubernetes.proxies.service-type=NodePort",
 				"--springway.kubernetes.proxies.termination-grace-period=70s",
-				"--springway.kubernetes.static-address-ranges=203.0.113.0/24,198.51.100.7/32");
+				"--springway.kubernetes.static-address-ranges=203.0.113.0/24,198.51.100.7/32",
+				"--springway.filters.allowed=RequestSize,SetStatus");
 		String proxyArgs = args.stream().filter(a -> a.startsWith("--springway.kubernetes.proxies.args=")).findFirst()
 			.orElseThrow();
 		assertThat(proxyArgs.substring(proxyArgs.indexOf('=') + 1).split(";")).contains(
 				"--springway.shutdown.delay=10s", "--springway.shutdown.drain-timeout=50s",
-				"--springway.listeners.max-request-body=10MB");
+				"--springway.listeners.max-request-body=10MB", "--springway.filters.allowed=RequestSize,SetStatus",
+				"--spring.data.redis.host=redis.example.svc", "--spring.data.redis.port=6380");
 		assertThat(documents.stream().map(d -> d.get("kind").asString())).doesNotContain("PodDisruptionBudget",
 				"GatewayClass");
 	}
@@ -140,6 +165,10 @@ class HelmChartTest {
 			.set("shutdown.delay", "10s")
 			.set("shutdown.drainTimeout", "50s")
 			.set("listeners.maxRequestBody", "10MB")
+			.set("filters.allowed[0]", "RequestSize")
+			.set("filters.allowed[1]", "SetStatus")
+			.set("redis.host", "redis.example.svc")
+			.set("redis.port", "6380")
 			.set("proxy.staticAddressRanges[0]", "203.0.113.0/24")
 			.set("proxy.staticAddressRanges[1]", "198.51.100.7/32")
 			.set("controller.podDisruptionBudget.enabled", "false")

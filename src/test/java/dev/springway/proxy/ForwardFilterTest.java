@@ -1,12 +1,14 @@
 package dev.springway.proxy;
 
-import dev.springway.routetable.RouteAction;
 import dev.springway.routetable.RouteAction.Endpoint;
 import dev.springway.routetable.RouteAction.Forward;
 import dev.springway.routetable.RouteAction.InvalidBackend;
 import dev.springway.routetable.RouteAction.ServiceBackend;
 import dev.springway.routetable.RouteAction.WeightedBackend;
+import dev.springway.routetable.RouteAction;
+import dev.springway.routetable.RouteFilter;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -23,12 +26,17 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.P
 
 class ForwardFilterTest {
 
+	private static final Function<RouteFilter.Extension, GatewayFilter> NO_EXTENSIONS = extension -> {
+		throw new AssertionError("no backend has SpringwayFilters here");
+	};
+
 	private static final ServiceBackend WEB = new ServiceBackend("default", "web", 80, RouteAction.Protocol.HTTP, null,
 			List.of(new Endpoint("10.0.0.1", 3000), new Endpoint("10.0.0.2", 3000)));
 
 	@Test
 	void endpointsAreChosenRoundRobinAndHostIsPreserved() {
-		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB, List.of()))), b -> new AtomicInteger());
+		ForwardFilter filter = new ForwardFilter(new Forward(List.of(new WeightedBackend(1, WEB, List.of()))), b -> new AtomicInteger(),
+				NO_EXTENSIONS);
 		List<URI> targets = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			MockServerWebExchange exchange = exchange();
@@ -46,7 +54,7 @@ class ForwardFilterTest {
 	void invalidBackendsGetTheirWeightedShareOf500() {
 		ForwardFilter filter = new ForwardFilter(new Forward(
 				List.of(new WeightedBackend(3, WEB, List.of()), new WeightedBackend(1, new InvalidBackend("BackendNotFound", 500), List.of()))),
-				b -> new AtomicInteger());
+				b -> new AtomicInteger(), NO_EXTENSIONS);
 		int errors = 0;
 		int requests = 4000;
 		for (int i = 0; i < requests; i++) {
@@ -73,7 +81,7 @@ class ForwardFilterTest {
 		GatewayFilterChain chain = forwarded -> {
 			throw new AssertionError("must not forward");
 		};
-		new ForwardFilter(action, b -> new AtomicInteger()).filter(exchange, chain).block();
+		new ForwardFilter(action, b -> new AtomicInteger(), NO_EXTENSIONS).filter(exchange, chain).block();
 		return exchange.getResponse().getStatusCode().value();
 	}
 

@@ -1,5 +1,6 @@
 package dev.springway.source.kubernetes;
 
+import dev.springway.api.SpringwayFilter;
 import dev.springway.snapshot.ResourceSnapshot;
 import dev.springway.source.ResourceSource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
@@ -86,6 +87,10 @@ public final class KubernetesResourceSource implements ResourceSource {
 					handler);
 			add("ConfigMap", client.configMaps().inAnyNamespace().runnableInformer(0), handler);
 		}
+		if (servesKindOrUnknown(SpringwayFilter.GROUP + "/v1alpha1", "SpringwayFilter")) {
+			add("SpringwayFilter", client.resources(SpringwayFilter.class).inAnyNamespace().runnableInformer(0),
+					handler);
+		}
 		add("Namespace", client.namespaces().runnableInformer(0), handler);
 		add("Service", client.services().inAnyNamespace().runnableInformer(0), handler);
 		add("EndpointSlice", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), handler);
@@ -123,7 +128,10 @@ public final class KubernetesResourceSource implements ResourceSource {
 		}
 	}
 
-	/** Older Gateway API installs lack BackendTLSPolicy (before v1.4) or ListenerSet (v1.5); an informer would never sync. */
+	/**
+	 * Older Gateway API installs lack BackendTLSPolicy (before v1.4) or ListenerSet (v1.5), and a cluster without the
+	 * chart's CRDs lacks SpringwayFilter; an informer on a kind not served would never sync.
+	 */
 	private boolean servesKindOrUnknown(String groupVersion, String kind) {
 		try {
 			return servesKind(groupVersion, kind);
