@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 /**
  * A real HTTP backend that answers every request with JSON describing it, in the shape of the Gateway API
  * conformance echo server: {@code path} (with query), {@code host}, {@code method}, {@code proto}, {@code headers},
- * {@code namespace}, {@code pod}; WebSocket upgrades get every text message back prefixed with the pod name. Demo
- * and test code only; it is not part of the gateway.
+ * {@code namespace}, {@code pod}; {@code X-Echo-Set-Header: Name: value,...} sets response headers; WebSocket
+ * upgrades get every text message back prefixed with the pod name. Demo and test code only; it is not part of the
+ * gateway.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -92,6 +93,16 @@ public final class EchoBackend implements AutoCloseable {
 					.flatMap(content -> {
 					received.add(request.method().name() + " " + request.uri() + " " + content.length);
 					byte[] body = JSON.writeValueAsBytes(describe(request));
+					// X-Echo-Set-Header: "Name: value,Other: value" become response headers
+					String echoed = request.requestHeaders().get("X-Echo-Set-Header");
+					if (echoed != null) {
+						for (String header : echoed.split(",")) {
+							int colon = header.indexOf(':');
+							if (colon > 0) {
+								response.addHeader(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+							}
+						}
+					}
 					return response.header("Content-Type", "application/json").sendByteArray(Mono.just(body)).then();
 					});
 			})

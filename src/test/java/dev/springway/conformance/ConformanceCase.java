@@ -1,0 +1,54 @@
+package dev.springway.conformance;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One upstream conformance test, restated by us ({@code src/test/resources/conformance/<name>.yaml}): the objects it
+ * applies beside the base world, the status it waits for, and the requests it makes with what must come back.
+ * {@code ${...}} placeholders in the manifests and requests name the suite's ports and addresses.
+ *
+ * @param name the upstream test's name
+ * @param features the features it needs, as upstream lists them
+ * @param intent what it checks, in a sentence
+ * @param deviation where it cannot run as upstream does here, what is tested instead (null: nothing differs)
+ * @param manifests multi-document YAML applied for the test and removed after it
+ * @param status conditions to wait for
+ * @param requests requests to make once the status holds, each eventually (three consecutive times) as expected
+ * @param then further steps: the test's objects replaced by the step's, then its status and requests
+ */
+record ConformanceCase(String name, List<String> features, String intent, String deviation, String manifests,
+		List<StatusExpectation> status, List<Exchange> requests, List<Step> then) {
+
+	/** A change the test makes (its objects replaced by {@code manifests}) and what must follow. */
+	record Step(String manifests, List<StatusExpectation> status, List<Exchange> requests) {
+	}
+
+	/**
+	 * A condition on an object: on a route, of its {@code parents[]} entry for {@code parent} (a Gateway name, or
+	 * {@code ListenerSet/name}); on a Gateway, of the object itself or of {@code listener}; {@code attachedRoutes}
+	 * checks that listener's count, {@code attachedListenerSets} the Gateway's.
+	 */
+	record StatusExpectation(String kind, String namespace, String name, String parent, String listener,
+			String type, String status, String reason, Integer attachedRoutes, Integer attachedListenerSets,
+			List<String> supportedKinds, Boolean absent) {
+	}
+
+	/** A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back. */
+	record Exchange(String gateway, String port, String method, String host, String path, Map<String, String> headers,
+			String body, Expected expect) {
+	}
+
+	/**
+	 * What must come back: the status (default 200); for a 2xx, the echo backend that answered and its namespace,
+	 * and what it saw (path with query, host, headers; {@code absentHeaders} it must not have seen); the response's
+	 * headers; for a redirect, the Location's parts ({@code port} "" means none or the scheme's default).
+	 */
+	record Expected(Integer status, String backend, String namespace, String path, String host,
+			Map<String, String> headers, List<String> absentHeaders, Map<String, String> responseHeaders,
+			List<String> absentResponseHeaders, Redirect redirect) {
+	}
+
+	record Redirect(String scheme, String host, String port, String path) {
+	}
+}

@@ -1,0 +1,200 @@
+package dev.springway.conformance;
+
+import dev.springway.conformance.ConformanceCase.Exchange;
+import dev.springway.conformance.ConformanceCase.Expected;
+import dev.springway.conformance.ConformanceCase.Redirect;
+import io.netty.handler.codec.http.HttpMethod;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The requests of the conformance tests and their checks, as upstream's {@code MakeRequestAndExpectEventuallyConsistentResponse}
+ * does them: a request must be answered as expected three times in a row within the timeout.
+ */
+final class ConformanceHttp {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.newConnection())
+		.followRedirect(false)
+		.responseTimeout(Duration.ofSeconds(10));
+
+	private static final int CONSECUTIVE = 3;
+
+	private record Response(int status, Map<String, String> headers, String body) {
+	}
+
+	private ConformanceHttp() {
+	}
+
+	static void awaitConsistently(String target, Exchange exchange) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		int successes = 0;
+		String last = "not tried";
+		while (Instant.now().isBefore(deadline)) {
+			last = mismatch(send(target, exchange), exchange.expect() == null ? defaults() : exchange.expect());
+			successes = last == null ? successes + 1 : 0;
+			if (successes == CONSECUTIVE) {
+				return;
+			}
+			ConformanceSuiteTest.sleep(last == null ? 0 : 100);
+		}
+		throw new AssertionError(describe(exchange) + ": " + last);
+	}
+
+	private static Expected defaults() {
+		return new Expected(200, null, null, null, null, null, null, null, null, null);
+	}
+
+	private static Response send(String target, Exchange exchange) {
+		String path = exchange.path() == null ? "/" : ConformanceSuiteTest.substitute(exchange.path());
+		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
+		Map<String, String> headers = exchange.headers() == null ? Map.of() : exchange.headers();
+		String body = exchange.body();
+		try {
+			return CLIENT.headers(h -> {
+				h.set("Host", host);
+				headers.forEach(h::add);
+				if (body != null) {
+					h.set("Content-Length", body.length());
+				}
+			})
+				.request(HttpMethod.valueOf(exchange.method() == null ? "GET" : exchange.method()))
+				.uri("http://" + target + path)
+				.send(body == null ? Mono.empty() : ByteBufFlux.fromString(Mono.just(body)))
+				.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map(text -> {
+					Map<String, String> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+					response.responseHeaders().forEach(e -> responseHeaders.merge(e.getKey(), e.getValue(),
+							(a, b) -> a + "," + b));
+					return new Response(response.status().code(), responseHeaders, text);
+				}))
+				.block(Duration.ofSeconds(15));
+		}
+		catch (RuntimeException ex) {
+			return new Response(-1, Map.of(), String.valueOf(ex.getMessage()));
+		}
+	}
+
+	/** Why the response is not what is expected, or null. */
+	private static String mismatch(Response response, Expected expected) {
+		int status = expected.status() == null ? 200 : expected.status();
+		if (response.status() != status) {
+			return "status " + response.status() + ", expected " + status + " (" + abbreviate(response.body()) + ")";
+		}
+		List<String> problems = new ArrayList<>();
+		if (expected.responseHeaders() != null) {
+			expected.responseHeaders().forEach((name, value) -> {
+				String actual = response.headers().get(name);
+				if (actual == null || !actual.replace(", ", ",").equals(value)) {
+					problems.add("response header " + name + " is " + actual + ", expected " + value);
+				}
+			});
+		}
+		for (String name : ConformanceSuiteTest.list(expected.absentResponseHeaders())) {
+			if (response.headers().containsKey(name)) {
+				problems.add("response header " + name + " should be absent");
+			}
+		}
+		if (expected.redirect() != null) {
+			problems.addAll(redirectProblems(response.headers().get("Location"), expected.redirect()));
+		}
+		if (status / 100 == 2 && (expected.backend() != null || expected.path() != null || expected.headers() != null
+				|| expected.host() != null)) {
+			problems.addAll(backendProblems(response.body(), expected));
+		}
+		return problems.isEmpty() ? null : String.join("; ", problems);
+	}
+
+	private static List<String> backendProblems(String body, Expected expected) {
+		List<String> problems = new ArrayList<>();
+		JsonNode echo;
+		try {
+			echo = JSON.readTree(body);
+		}
+		catch (RuntimeException ex) {
+			return List.of("not an echo response: " + abbreviate(body));
+		}
+		if (expected.backend() != null && !echo.path("pod").asString("").startsWith(expected.backend())) {
+			problems.add("answered by " + echo.path("pod").asString("") + ", expected " + expected.backend());
+		}
+		if (expected.namespace() != null && !expected.namespace().equals(echo.path("namespace").asString(""))) {
+			problems.add("namespace " + echo.path("namespace").asString("") + ", expected " + expected.namespace());
+		}
+		if (expected.path() != null && !expected.path().equals(echo.path("path").asString(""))) {
+			problems.add("backend saw path " + echo.path("path").asString("") + ", expected " + expected.path());
+		}
+		if (expected.host() != null && !expected.host().equals(echo.path("host").asString(""))) {
+			problems.add("backend saw host " + echo.path("host").asString("") + ", expected " + expected.host());
+		}
+		Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		echo.path("headers").properties().forEach(e -> {
+			List<String> values = new ArrayList<>();
+			e.getValue().forEach(v -> values.add(v.asString()));
+			seen.put(e.getKey(), String.join(",", values));
+		});
+		if (expected.headers() != null) {
+			expected.headers().forEach((name, value) -> {
+				if (!value.equals(seen.get(name))) {
+					problems.add("backend saw header " + name + ": " + seen.get(name) + ", expected " + value);
+				}
+			});
+		}
+		for (String name : ConformanceSuiteTest.list(expected.absentHeaders())) {
+			if (seen.containsKey(name)) {
+				problems.add("backend saw header " + name + " that should be absent");
+			}
+		}
+		return problems;
+	}
+
+	/** An empty expected port means none in the Location, or the scheme's default. */
+	private static List<String> redirectProblems(String location, Redirect expected) {
+		if (location == null) {
+			return List.of("no Location header");
+		}
+		URI uri = URI.create(location);
+		List<String> problems = new ArrayList<>();
+		String scheme = uri.getScheme() == null ? "http" : uri.getScheme();
+		if (expected.scheme() != null && !expected.scheme().equals(scheme)) {
+			problems.add("Location scheme " + scheme);
+		}
+		if (expected.host() != null && !expected.host().equals(uri.getHost())) {
+			problems.add("Location host " + uri.getHost());
+		}
+		if (expected.port() != null) {
+			String port = ConformanceSuiteTest.substitute(expected.port());
+			boolean defaultPort = uri.getPort() == -1 || scheme.equals("http") && uri.getPort() == 80
+					|| scheme.equals("https") && uri.getPort() == 443;
+			if (port.isEmpty() ? !defaultPort : !port.equals(String.valueOf(uri.getPort()))) {
+				problems.add("Location port " + uri.getPort() + ", expected " + (port.isEmpty() ? "none" : port));
+			}
+		}
+		if (expected.path() != null && !expected.path().equals(uri.getRawPath()
+				+ (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))) {
+			problems.add("Location path " + uri.getRawPath());
+		}
+		return problems.isEmpty() ? List.of() : List.of("redirect to " + location + ": " + String.join(", ", problems));
+	}
+
+	private static String describe(Exchange exchange) {
+		return (exchange.method() == null ? "GET" : exchange.method()) + " "
+				+ (exchange.host() == null ? "" : exchange.host()) + (exchange.path() == null ? "/" : exchange.path())
+				+ (exchange.headers() == null ? "" : " " + exchange.headers());
+	}
+
+	private static String abbreviate(String text) {
+		return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+	}
+}

@@ -1,0 +1,328 @@
+package dev.springway.conformance;
+
+import dev.springway.conformance.ConformanceCase.Exchange;
+import dev.springway.conformance.ConformanceCase.Expected;
+import dev.springway.conformance.ConformanceCase.StatusExpectation;
+import dev.springway.demo.EchoBackend;
+import dev.springway.pipeline.ReconcileLoop;
+import dev.springway.snapshot.ManifestReader;
+import dev.springway.status.Condition;
+import dev.springway.status.ObjectStatus;
+import dev.springway.status.ResourceStatus.GatewayStatus;
+import dev.springway.status.ResourceStatus.ListenerSetStatus;
+import dev.springway.status.ResourceStatus.ListenerStatus;
+import dev.springway.status.ResourceStatus.RouteParentStatus;
+import dev.springway.status.ResourceStatus.RouteStatus;
+import dev.springway.testing.FreePorts;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Springway held to the upstream Gateway API conformance tests, restated as {@link ConformanceCase}s and run against
+ * the real application in file mode: a base world like upstream's (namespaces, Gateways, echo backends standing in
+ * for its infra, app and web backends), each test's objects applied and removed, status awaited, requests answered
+ * eventually as expected. Results go to {@code target/conformance/report.yaml} in the upstream report's shape.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConformanceSuiteTest {
+
+	static final Path CASES = Path.of("src/test/resources/conformance");
+
+	static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+	/** The base Gateways, each on its own loopback address, all on the same HTTP port. */
+	static final Map<String, String> GATEWAYS = Map.of("same-namespace", "127.0.0.30", "all-namespaces", "127.0.0.31",
+			"backend-namespaces", "127.0.0.32");
+
+	static final Map<String, String> PLACEHOLDERS = new LinkedHashMap<>();
+
+	static final List<EchoBackend> BACKENDS = new ArrayList<>();
+
+	static final Map<String, String> RESULTS = new LinkedHashMap<>();
+
+	static Path folder;
+
+	@Autowired
+	ReconcileLoop loop;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		folder = Files.createTempDirectory("springway-conformance");
+		PLACEHOLDERS.put("P80", String.valueOf(FreePorts.on("127.0.0.30")));
+		PLACEHOLDERS.put("P8080", String.valueOf(FreePorts.on("127.0.0.30")));
+		PLACEHOLDERS.put("P8090", String.valueOf(FreePorts.on("127.0.0.30")));
+		GATEWAYS.forEach((gateway, address) -> PLACEHOLDERS.put("ADDRESS_" + gateway, address));
+		for (int i = 1; i <= 4; i++) {
+			PLACEHOLDERS.put("ADDR" + i, "127.0.0." + (33 + i));
+		}
+		Files.writeString(folder.resolve("base.yaml"), substitute(Files.readString(CASES.resolve("base/world.yaml")))
+				+ backends());
+		registry.add("springway.file.directory", folder::toString);
+		registry.add("springway.file.poll-interval", () -> "50ms");
+		registry.add("management.server.port", () -> "0");
+	}
+
+	/** Echo servers for upstream's backends, each behind a Service of its name and namespace. */
+	private static String backends() {
+		StringBuilder yaml = new StringBuilder();
+		Map<String, String> services = new LinkedHashMap<>();
+		services.put("infra-backend-v1", "gateway-conformance-infra");
+		services.put("infra-backend-v2", "gateway-conformance-infra");
+		services.put("infra-backend-v3", "gateway-conformance-infra");
+		services.put("app-backend-v1", "gateway-conformance-app-backend");
+		services.put("app-backend-v2", "gateway-conformance-app-backend");
+		services.put("web-backend", "gateway-conformance-web-backend");
+		services.forEach((name, namespace) -> {
+			EchoBackend backend = EchoBackend.onRandomPort(namespace, name + "-0");
+			BACKENDS.add(backend);
+			yaml.append("""
+					apiVersion: v1
+					kind: Service
+					metadata: {name: %1$s, namespace: %2$s}
+					spec:
+					  ports: [{name: http, port: 8080}]
+					---
+					apiVersion: discovery.k8s.io/v1
+					kind: EndpointSlice
+					metadata: {name: %1$s-0, namespace: %2$s, labels: {kubernetes.io/service-name: %1$s}}
+					addressType: IPv4
+					ports: [{name: http, port: %3$d}]
+					endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+					---
+					""".formatted(name, namespace, backend.port()));
+		});
+		return yaml.toString();
+	}
+
+	static String substitute(String text) {
+		String result = text;
+		for (Map.Entry<String, String> placeholder : PLACEHOLDERS.entrySet()) {
+			result = result.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
+		}
+		return result;
+	}
+
+	@AfterAll
+	static void report() throws IOException {
+		BACKENDS.forEach(EchoBackend::close);
+		ConformanceReport.write(RESULTS, Path.of("target/conformance/report.yaml"));
+	}
+
+	@TestFactory
+	Stream<DynamicTest> upstreamConformanceTests() throws IOException {
+		List<Path> files;
+		try (Stream<Path> listed = Files.list(CASES)) {
+			files = listed.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+		}
+		return files.stream().map(file -> {
+			ConformanceCase test = YAML.readValue(file.toFile(), ConformanceCase.class);
+			return DynamicTest.dynamicTest(test.name(), () -> record(test));
+		});
+	}
+
+	private void record(ConformanceCase test) throws Exception {
+		try {
+			run(test);
+			RESULTS.put(test.name(), "passed");
+		}
+		catch (AssertionError | Exception ex) {
+			RESULTS.put(test.name(), "failed: " + ex.getMessage());
+			throw ex;
+		}
+	}
+
+	private void run(ConformanceCase test) throws IOException {
+		String manifests = substitute(test.manifests());
+		ManifestReader.Result objects = new ManifestReader().read(manifests);
+		assertThat(objects.problems()).as("manifests of " + test.name()).isEmpty();
+		Path file = folder.resolve("test-" + test.name() + ".yaml");
+		Files.writeString(file, manifests);
+		List<HasMetadata> applied = new ArrayList<>(objects.objects());
+		try {
+			check(test.status(), test.requests());
+			for (ConformanceCase.Step step : list(test.then())) {
+				String changed = substitute(step.manifests());
+				applied.addAll(new ManifestReader().read(changed).objects());
+				Files.writeString(file, changed);
+				check(step.status(), step.requests());
+			}
+		}
+		finally {
+			Files.delete(file);
+			awaitGone(applied);
+		}
+	}
+
+	private void check(List<StatusExpectation> status, List<Exchange> requests) {
+		for (StatusExpectation expectation : list(status)) {
+			awaitStatus(expectation);
+		}
+		for (Exchange exchange : list(requests)) {
+			ConformanceHttp.awaitConsistently(target(exchange), exchange);
+		}
+	}
+
+	private static String target(Exchange exchange) {
+		String gateway = exchange.gateway() == null ? "same-namespace" : substitute(exchange.gateway());
+		String address = GATEWAYS.getOrDefault(gateway, gateway);
+		String port = exchange.port() == null ? PLACEHOLDERS.get("P80") : substitute(exchange.port());
+		return address + ":" + port;
+	}
+
+	private void awaitStatus(StatusExpectation expected) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		String last = "no status yet";
+		while (Instant.now().isBefore(deadline)) {
+			last = mismatch(expected);
+			if (last == null) {
+				return;
+			}
+			sleep(50);
+		}
+		throw new AssertionError("status of " + expected.kind() + " " + expected.namespace() + "/" + expected.name()
+				+ ": " + last);
+	}
+
+	/** Why the current status does not hold the expectation, or null when it does. */
+	private String mismatch(StatusExpectation expected) {
+		ObjectStatus object = loop.state().status().objects().stream()
+			.filter(o -> o.kind().equals(expected.kind()) && Objects.equals(o.metadata().name(), expected.name())
+					&& Objects.equals(o.metadata().namespace(), expected.namespace()))
+			.findFirst()
+			.orElse(null);
+		if (Boolean.TRUE.equals(expected.absent())) {
+			return object == null ? null : "expected no status, found " + object.status();
+		}
+		if (object == null) {
+			return "no status";
+		}
+		List<Condition> conditions;
+		if (object.status() instanceof RouteStatus route) {
+			RouteParentStatus parent = route.parents().stream().filter(p -> matches(p, expected.parent())).findFirst()
+				.orElse(null);
+			if (parent == null) {
+				return "no parents[] entry for " + expected.parent() + " in " + route.parents();
+			}
+			conditions = parent.conditions();
+		}
+		else if (object.status() instanceof GatewayStatus gateway) {
+			if (expected.attachedListenerSets() != null && !expected.attachedListenerSets()
+				.equals(Objects.requireNonNullElse(gateway.attachedListenerSets(), 0))) {
+				return "attachedListenerSets " + gateway.attachedListenerSets();
+			}
+			conditions = expected.listener() == null ? gateway.conditions() : null;
+			if (expected.listener() != null) {
+				ListenerStatus listener = gateway.listeners().stream()
+					.filter(l -> l.name().equals(expected.listener())).findFirst().orElse(null);
+				if (listener == null) {
+					return "no listener " + expected.listener() + " in " + gateway.listeners();
+				}
+				String problem = listenerMismatch(listener, expected);
+				if (problem != null) {
+					return problem;
+				}
+				conditions = listener.conditions();
+			}
+		}
+		else if (object.status() instanceof ListenerSetStatus set) {
+			conditions = set.conditions();
+			if (expected.listener() != null) {
+				ListenerStatus listener = set.listeners().stream().filter(l -> l.name().equals(expected.listener()))
+					.findFirst().orElse(null);
+				if (listener == null) {
+					return "no listener " + expected.listener() + " in " + set.listeners();
+				}
+				String problem = listenerMismatch(listener, expected);
+				if (problem != null) {
+					return problem;
+				}
+				conditions = listener.conditions();
+			}
+		}
+		else {
+			return "unexpected status " + object.status();
+		}
+		if (expected.type() == null) {
+			return null;
+		}
+		Condition condition = conditions.stream().filter(c -> c.type().equals(expected.type())).findFirst()
+			.orElse(null);
+		if (condition == null) {
+			return "no " + expected.type() + " condition in " + conditions;
+		}
+		if (expected.status() != null && !expected.status().equals(condition.status())
+				|| expected.reason() != null && !expected.reason().equals(condition.reason())) {
+			return expected.type() + " is " + condition.status() + "/" + condition.reason() + " (" + condition.message()
+					+ "), expected " + expected.status() + "/" + expected.reason();
+		}
+		return null;
+	}
+
+	private static String listenerMismatch(ListenerStatus listener, StatusExpectation expected) {
+		if (expected.attachedRoutes() != null && expected.attachedRoutes() != listener.attachedRoutes()) {
+			return "listener " + listener.name() + " attachedRoutes " + listener.attachedRoutes();
+		}
+		if (expected.supportedKinds() != null && !listener.supportedKinds().stream().map(k -> k.kind()).toList()
+			.equals(expected.supportedKinds())) {
+			return "listener " + listener.name() + " supportedKinds " + listener.supportedKinds();
+		}
+		return null;
+	}
+
+	private static boolean matches(RouteParentStatus parent, String expected) {
+		String kind = expected.contains("/") ? expected.substring(0, expected.indexOf('/')) : "Gateway";
+		String name = expected.contains("/") ? expected.substring(expected.indexOf('/') + 1) : expected;
+		return parent.parentRef().kind().equals(kind) && parent.parentRef().name().equals(name);
+	}
+
+	/** Until the removed objects are gone from status, so that the next test starts from the base world. */
+	private void awaitGone(List<HasMetadata> objects) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		while (Instant.now().isBefore(deadline)) {
+			boolean gone = loop.state().status().objects().stream().noneMatch(status -> objects.stream()
+				.anyMatch(o -> o.getKind().equals(status.kind())
+						&& o.getMetadata().getName().equals(status.metadata().name())
+						&& Objects.equals(o.getMetadata().getNamespace(), status.metadata().namespace())));
+			if (gone) {
+				return;
+			}
+			sleep(50);
+		}
+		throw new AssertionError("objects of the test still in status after removal");
+	}
+
+	static <T> List<T> list(List<T> list) {
+		return list == null ? List.of() : list;
+	}
+
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+}
