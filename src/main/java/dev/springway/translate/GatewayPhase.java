@@ -133,8 +133,13 @@ final class GatewayPhase {
 		}
 		else {
 			boolean allValid = models.stream().allMatch(ListenerModel::serving);
+			// Not accepted only when no listener is (an unsupported protocol, a conflict): there is nothing to serve.
+			boolean noneAccepted = !models.isEmpty() && models.stream().noneMatch(ListenerModel::accepted);
 			conditions.add(allValid
 					? Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Gateway is accepted", generation)
+					: noneAccepted
+					? Condition.of(Reasons.ACCEPTED, false, Reasons.LISTENERS_NOT_VALID, "No listener is valid",
+							generation)
 					: Condition.of(Reasons.ACCEPTED, true, Reasons.LISTENERS_NOT_VALID, "Some listeners are not valid",
 							generation));
 			if (frontend.anyInsecure(gateway)) {
@@ -145,6 +150,8 @@ final class GatewayPhase {
 			conditions.add(specAddresses.unusable() != null
 					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_USABLE, specAddresses.unusable(),
 							generation)
+					: noneAccepted
+					? Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, "No listener is valid", generation)
 					: addresses.isEmpty()
 					? Condition.of(Reasons.PROGRAMMED, false, Reasons.ADDRESS_NOT_ASSIGNED,
 							"No Service labelled " + GATEWAY_NAME_LABEL + "=" + gateway.getMetadata().getName()

@@ -5,6 +5,7 @@ import dev.springway.routetable.ListenerSpec.ClientValidation;
 import dev.springway.routetable.SocketKey;
 import dev.springway.routetable.TlsCertificate;
 import dev.springway.status.Condition;
+import dev.springway.status.Reasons;
 import dev.springway.status.ResourceStatus.GroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 
@@ -21,6 +22,11 @@ record ListenerModel(ListenerRef ref, String ownerNamespace, Listener listener, 
 
 	int port() {
 		return listener.getPort();
+	}
+
+	/** Its {@code Accepted} condition is True (it may still not be served, e.g. for a certificate problem). */
+	boolean accepted() {
+		return conditions.stream().anyMatch(c -> c.type().equals(Reasons.ACCEPTED) && c.isTrue());
 	}
 
 	boolean allowsKind(String kind) {

@@ -17,6 +17,9 @@ import static dev.springway.translate.Objects2.orDefault;
  */
 final class NamespaceSelection {
 
+	/** The label the API server puts on every namespace, naming it. */
+	static final String NAME_LABEL = "kubernetes.io/metadata.name";
+
 	private final Map<String, Map<String, String>> labels = new HashMap<>();
 
 	NamespaceSelection(List<Namespace> namespaces) {
@@ -24,11 +27,22 @@ final class NamespaceSelection {
 				n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels()));
 	}
 
+	/** A namespace's labels, with its name label even where no Namespace object was given (file mode). */
+	private Map<String, String> labels(String namespace) {
+		Map<String, String> known = labels.getOrDefault(namespace, Map.of());
+		if (known.containsKey(NAME_LABEL)) {
+			return known;
+		}
+		Map<String, String> withName = new HashMap<>(known);
+		withName.put(NAME_LABEL, namespace);
+		return withName;
+	}
+
 	boolean allows(String from, LabelSelector selector, String ownerNamespace, String namespace, String fallback) {
 		return switch (orDefault(from, fallback)) {
 			case "All" -> true;
 			case "Same" -> namespace.equals(ownerNamespace);
-			case "Selector" -> selects(selector, labels.getOrDefault(namespace, Map.of()));
+			case "Selector" -> selects(selector, labels(namespace));
 			default -> false;
 		};
 	}

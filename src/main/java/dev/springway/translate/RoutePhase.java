@@ -163,6 +163,10 @@ final class RoutePhase {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS, parent.rejection(),
 					generation);
 		}
+		if (!gateway.accepted()) {
+			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS,
+					"Gateway " + key(gateway.namespace(), gateway.name()) + " is not accepted", generation);
+		}
 		List<ListenerModel> candidates = parent.listeners().stream()
 			.filter(l -> parentRef.sectionName() == null || parentRef.sectionName().equals(l.ref().listenerName()))
 			.filter(l -> parentRef.port() == null || parentRef.port() == l.port())
@@ -172,16 +176,16 @@ final class RoutePhase {
 					("No listener of " + parent.description() + " matches " + describe(parentRef)).strip(),
 					generation);
 		}
+		// Attachment depends on allowedRoutes, not on the listener's state (the spec): one that cannot be served
+		// still takes the route, but gets no entries.
 		List<ListenerModel> allowed = candidates.stream()
-			.filter(l -> l.serving() && l.allowsKind(source.kind()) && allowsNamespace(l, namespace))
+			.filter(l -> l.allowsKind(source.kind()) && allowsNamespace(l, namespace))
 			.toList();
 		if (allowed.isEmpty()) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.NOT_ALLOWED_BY_LISTENERS,
-					"No listener of " + parent.description()
-							+ " allows this route (kind, namespace or listener state)",
+					"No listener of " + parent.description() + " allows this route (kind or namespace)",
 					generation);
 		}
-		allowed.forEach(l -> attached.add(l.ref()));
 		Map<ListenerModel, List<String>> served = new HashMap<>();
 		for (ListenerModel listener : allowed) {
 			List<String> effective = Hostnames.intersect(listener.hostname(), hostnames);
@@ -196,8 +200,13 @@ final class RoutePhase {
 		if (unsupported != null) {
 			return Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, unsupported, generation);
 		}
-		served.forEach((listener, effective) -> emit(source, listener.ref(), effective, rules,
-				gateway.backendClientCertificate(), emitted));
+		// Counted by each listener it is accepted on (its hostnames intersect), whether that listener serves or not.
+		served.forEach((listener, effective) -> {
+			attached.add(listener.ref());
+			if (listener.serving()) {
+				emit(source, listener.ref(), effective, rules, gateway.backendClientCertificate(), emitted);
+			}
+		});
 		ParentRef ancestor = new ParentRef(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.namespace(), gateway.name(),
 				null, null);
 		rules.forEach(rule -> rule.tlsPolicies()

@@ -27,11 +27,12 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	/**
 	 * A condition on an object: on a route, of its {@code parents[]} entry for {@code parent} (a Gateway name, or
 	 * {@code ListenerSet/name}); on a Gateway, of the object itself or of {@code listener}; {@code attachedRoutes}
-	 * checks that listener's count, {@code attachedListenerSets} the Gateway's.
+	 * checks that listener's count, {@code attachedListenerSets} the Gateway's; {@code observedGeneration} the
+	 * condition's.
 	 */
 	record StatusExpectation(String kind, String namespace, String name, String parent, String listener,
 			String type, String status, String reason, Integer attachedRoutes, Integer attachedListenerSets,
-			List<String> supportedKinds, Boolean absent) {
+			List<String> supportedKinds, Long observedGeneration, Boolean absent) {
 	}
 
 	/** A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back. */

@@ -8,12 +8,14 @@ import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.snapshot.ManifestReader;
 import dev.springway.status.Condition;
 import dev.springway.status.ObjectStatus;
+import dev.springway.status.ResourceStatus.GatewayClassStatus;
 import dev.springway.status.ResourceStatus.GatewayStatus;
 import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
 import dev.springway.testing.FreePorts;
+import dev.springway.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -72,12 +74,14 @@ class ConformanceSuiteTest {
 		PLACEHOLDERS.put("P80", String.valueOf(FreePorts.on("127.0.0.30")));
 		PLACEHOLDERS.put("P8080", String.valueOf(FreePorts.on("127.0.0.30")));
 		PLACEHOLDERS.put("P8090", String.valueOf(FreePorts.on("127.0.0.30")));
+		PLACEHOLDERS.put("P443", String.valueOf(FreePorts.on("127.0.0.30")));
+		PLACEHOLDERS.put("P1111", String.valueOf(FreePorts.on("127.0.0.30")));
 		GATEWAYS.forEach((gateway, address) -> PLACEHOLDERS.put("ADDRESS_" + gateway, address));
 		for (int i = 1; i <= 4; i++) {
 			PLACEHOLDERS.put("ADDR" + i, "127.0.0." + (33 + i));
 		}
 		Files.writeString(folder.resolve("base.yaml"), substitute(Files.readString(CASES.resolve("base/world.yaml")))
-				+ backends());
+				+ backends() + certificates());
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("springway.file.poll-interval", () -> "50ms");
 		registry.add("management.server.port", () -> "0");
@@ -113,6 +117,14 @@ class ConformanceSuiteTest {
 					""".formatted(name, namespace, backend.port()));
 		});
 		return yaml.toString();
+	}
+
+	/** The TLS Secrets upstream's suite creates beside its base manifests, here made by the test. */
+	private static String certificates() {
+		TestCertificates certificates = new TestCertificates();
+		return TestCertificates.secret("certificate", "gateway-conformance-web-backend", certificates.leaf("*.org"))
+				+ TestCertificates.secret("tls-validity-checks-certificate", "gateway-conformance-infra",
+						certificates.leaf("*.wildcard.org"));
 	}
 
 	static String substitute(String text) {
@@ -260,6 +272,9 @@ class ConformanceSuiteTest {
 				conditions = listener.conditions();
 			}
 		}
+		else if (object.status() instanceof GatewayClassStatus gatewayClass) {
+			conditions = gatewayClass.conditions();
+		}
 		else {
 			return "unexpected status " + object.status();
 		}
@@ -276,6 +291,10 @@ class ConformanceSuiteTest {
 			return expected.type() + " is " + condition.status() + "/" + condition.reason() + " (" + condition.message()
 					+ "), expected " + expected.status() + "/" + expected.reason();
 		}
+		if (expected.observedGeneration() != null && expected.observedGeneration() != condition.observedGeneration()) {
+			return expected.type() + " observedGeneration " + condition.observedGeneration() + ", expected "
+					+ expected.observedGeneration();
+		}
 		return null;
 	}
 
@@ -283,8 +302,10 @@ class ConformanceSuiteTest {
 		if (expected.attachedRoutes() != null && expected.attachedRoutes() != listener.attachedRoutes()) {
 			return "listener " + listener.name() + " attachedRoutes " + listener.attachedRoutes();
 		}
-		if (expected.supportedKinds() != null && !listener.supportedKinds().stream().map(k -> k.kind()).toList()
-			.equals(expected.supportedKinds())) {
+		List<String> kinds = listener.supportedKinds().stream().map(k -> k.kind()).toList();
+		// as upstream: the expected kinds must be supported (none expected: none supported)
+		if (expected.supportedKinds() != null && (expected.supportedKinds().isEmpty() ? !kinds.isEmpty()
+				: !kinds.containsAll(expected.supportedKinds()))) {
 			return "listener " + listener.name() + " supportedKinds " + listener.supportedKinds();
 		}
 		return null;
