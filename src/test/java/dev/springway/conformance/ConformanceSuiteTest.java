@@ -29,6 +29,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,14 +170,14 @@ class ConformanceSuiteTest {
 		ManifestReader.Result objects = new ManifestReader().read(manifests);
 		assertThat(objects.problems()).as("manifests of " + test.name()).isEmpty();
 		Path file = folder.resolve("test-" + test.name() + ".yaml");
-		Files.writeString(file, manifests);
+		apply(file, manifests);
 		List<HasMetadata> applied = new ArrayList<>(objects.objects());
 		try {
 			check(test.status(), test.requests());
 			for (ConformanceCase.Step step : list(test.then())) {
 				String changed = substitute(step.manifests());
 				applied.addAll(new ManifestReader().read(changed).objects());
-				Files.writeString(file, changed);
+				apply(file, changed);
 				check(step.status(), step.requests());
 			}
 		}
@@ -184,6 +185,13 @@ class ConformanceSuiteTest {
 			Files.delete(file);
 			awaitGone(applied);
 		}
+	}
+
+	/** Replaces the file at once, as kubectl applies a change: never read half written (hidden files are ignored). */
+	private static void apply(Path file, String manifests) throws IOException {
+		Path staged = file.resolveSibling("." + file.getFileName());
+		Files.writeString(staged, manifests);
+		Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	private void check(List<StatusExpectation> status, List<Exchange> requests) {
