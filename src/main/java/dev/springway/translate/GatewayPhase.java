@@ -95,6 +95,17 @@ final class GatewayPhase {
 			.findFirst()
 			.map(l -> "Listener " + l.getName() + " needs a name and a port between 1 and 65535")
 			.orElse(null);
+		var infrastructure = gateway.getSpec().getInfrastructure();
+		if (infrastructure != null && infrastructure.getParametersRef() != null) {
+			var ref = infrastructure.getParametersRef();
+			String problem = "spec.infrastructure.parametersRef " + orDefault(ref.getGroup(), "core") + "/"
+					+ ref.getKind() + " " + ref.getName()
+					+ " is not supported: Springway takes parameters from the GatewayClass's parametersRef";
+			return new GatewayModel(gateway, generation, List.of(),
+					List.of(Condition.of(Reasons.ACCEPTED, false, Reasons.INVALID_PARAMETERS, problem, generation),
+							Condition.of(Reasons.PROGRAMMED, false, Reasons.INVALID, problem, generation)),
+					List.of(), null, List.of());
+		}
 		if (listenerProblem != null) {
 			List<Condition> conditions = List.of(
 					Condition.of(Reasons.ACCEPTED, false, Reasons.LISTENERS_NOT_VALID, listenerProblem, generation),
