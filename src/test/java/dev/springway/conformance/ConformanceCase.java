@@ -35,19 +35,23 @@ record ConformanceCase(String name, List<String> features, String intent, String
 			List<String> supportedKinds, Long observedGeneration, Boolean absent) {
 	}
 
-	/** A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back. */
+	/**
+	 * A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back; {@code tls} sends it
+	 * over TLS with the host as SNI, trusting the suite's CA.
+	 */
 	record Exchange(String gateway, String port, String method, String host, String path, Map<String, String> headers,
-			String body, Expected expect) {
+			String body, Boolean tls, Expected expect) {
 	}
 
 	/**
 	 * What must come back: the status (default 200); for a 2xx, the echo backend that answered and its namespace,
 	 * and what it saw (path with query, host, headers; {@code absentHeaders} it must not have seen); the response's
-	 * headers; for a redirect, the Location's parts ({@code port} "" means none or the scheme's default).
+	 * headers; for a redirect, the Location's parts ({@code port} "" means none or the scheme's default);
+	 * {@code weights}: over many requests, the share each backend answers (within 5 points, 0 exactly).
 	 */
 	record Expected(Integer status, String backend, String namespace, String path, String host,
 			Map<String, String> headers, List<String> absentHeaders, Map<String, String> responseHeaders,
-			List<String> absentResponseHeaders, Redirect redirect) {
+			List<String> absentResponseHeaders, Redirect redirect, Map<String, Double> weights) {
 	}
 
 	record Redirect(String scheme, String host, String port, String path) {

@@ -4,6 +4,8 @@ import dev.springway.conformance.ConformanceCase.Exchange;
 import dev.springway.conformance.ConformanceCase.Expected;
 import dev.springway.conformance.ConformanceCase.Redirect;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -11,13 +13,27 @@ import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The requests of the conformance tests and their checks, as upstream's {@code MakeRequestAndExpectEventuallyConsistentResponse}
@@ -33,13 +49,101 @@ final class ConformanceHttp {
 
 	private static final int CONSECUTIVE = 3;
 
+	/** Over TLS: the suite's CA trusted; the SNI is the request's host (set per request, so no hostname check). */
+	private static volatile TrustManager trust;
+
+	/** One TLS context per server name, so that no session is resumed under another name (as Go's client keys them). */
+	private static final Map<String, SslContext> TLS_CONTEXTS = new ConcurrentHashMap<>();
+
+	static void trust(X509Certificate ca) {
+		try {
+			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+			store.load(null, null);
+			store.setCertificateEntry("ca", ca);
+			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			factory.init(store);
+			X509TrustManager chain = (X509TrustManager) factory.getTrustManagers()[0];
+			trust = new ChainOnly(chain);
+		}
+		catch (GeneralSecurityException | IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static SslContext tlsContext(String serverName) {
+		return TLS_CONTEXTS.computeIfAbsent(serverName, name -> {
+			try {
+				return SslContextBuilder.forClient().trustManager(trust).build();
+			}
+			catch (SSLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	/** Checks the server's chain against the CA, not its name (the suite's certificate names only some hosts). */
+	private static final class ChainOnly extends X509ExtendedTrustManager {
+
+		private final X509TrustManager chain;
+
+		ChainOnly(X509TrustManager chain) {
+			this.chain = chain;
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+			chain.checkClientTrusted(certificates, authType);
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+			chain.checkServerTrusted(certificates, authType);
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] certificates, String authType, Socket socket)
+				throws CertificateException {
+			chain.checkClientTrusted(certificates, authType);
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] certificates, String authType, Socket socket)
+				throws CertificateException {
+			chain.checkServerTrusted(certificates, authType);
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] certificates, String authType, SSLEngine engine)
+				throws CertificateException {
+			chain.checkClientTrusted(certificates, authType);
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] certificates, String authType, SSLEngine engine)
+				throws CertificateException {
+			chain.checkServerTrusted(certificates, authType);
+		}
+
+		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return chain.getAcceptedIssuers();
+		}
+	}
+
 	private record Response(int status, Map<String, String> headers, String body) {
 	}
+
+	/** Requests sent to measure a weighted distribution, as upstream's weight tests send. */
+	private static final int WEIGHT_SAMPLE = 500;
 
 	private ConformanceHttp() {
 	}
 
 	static void awaitConsistently(String target, Exchange exchange) {
+		if (exchange.expect() != null && exchange.expect().weights() != null) {
+			awaitDistribution(target, exchange, exchange.expect().weights());
+			return;
+		}
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
 		int successes = 0;
 		String last = "not tried";
@@ -54,8 +158,40 @@ final class ConformanceHttp {
 		throw new AssertionError(describe(exchange) + ": " + last);
 	}
 
+	/** Every answer a 200 from one of the weighted backends, each backend's share near its weight (a few tries). */
+	private static void awaitDistribution(String target, Exchange exchange, Map<String, Double> weights) {
+		String last = null;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			Map<String, Integer> counts = new TreeMap<>();
+			last = null;
+			for (int i = 0; i < WEIGHT_SAMPLE && last == null; i++) {
+				Response response = send(target, exchange);
+				String pod = response.status() == 200 ? JSON.readTree(response.body()).path("pod").asString("") : "";
+				String backend = weights.keySet().stream().filter(pod::startsWith).findFirst().orElse(null);
+				if (backend == null) {
+					last = "answered " + response.status() + " by " + pod;
+				}
+				else {
+					counts.merge(backend, 1, Integer::sum);
+				}
+			}
+			if (last == null) {
+				for (Map.Entry<String, Double> weight : weights.entrySet()) {
+					double share = counts.getOrDefault(weight.getKey(), 0) / (double) WEIGHT_SAMPLE;
+					if (weight.getValue() == 0 ? share > 0 : Math.abs(share - weight.getValue()) > 0.05) {
+						last = "distribution " + counts + " of " + WEIGHT_SAMPLE + ", expected " + weights;
+					}
+				}
+			}
+			if (last == null) {
+				return;
+			}
+		}
+		throw new AssertionError(describe(exchange) + ": " + last);
+	}
+
 	private static Expected defaults() {
-		return new Expected(200, null, null, null, null, null, null, null, null, null);
+		return new Expected(200, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static Response send(String target, Exchange exchange) {
@@ -63,8 +199,13 @@ final class ConformanceHttp {
 		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
 		Map<String, String> headers = exchange.headers() == null ? Map.of() : exchange.headers();
 		String body = exchange.body();
+		boolean tls = Boolean.TRUE.equals(exchange.tls());
+		String serverName = host.replaceFirst(":\\d+$", "");
+		HttpClient client = tls
+				? CLIENT.secure(spec -> spec.sslContext(tlsContext(serverName)).serverNames(new SNIHostName(serverName)))
+				: CLIENT;
 		try {
-			return CLIENT.headers(h -> {
+			return client.headers(h -> {
 				h.set("Host", host);
 				headers.forEach(h::add);
 				if (body != null) {
@@ -72,7 +213,7 @@ final class ConformanceHttp {
 				}
 			})
 				.request(HttpMethod.valueOf(exchange.method() == null ? "GET" : exchange.method()))
-				.uri("http://" + target + path)
+				.uri((tls ? "https://" : "http://") + target + path)
 				.send(body == null ? Mono.empty() : ByteBufFlux.fromString(Mono.just(body)))
 				.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map(text -> {
 					Map<String, String> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

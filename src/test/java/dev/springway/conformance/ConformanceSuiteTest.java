@@ -56,7 +56,7 @@ class ConformanceSuiteTest {
 
 	/** The base Gateways, each on its own loopback address, all on the same HTTP port. */
 	static final Map<String, String> GATEWAYS = Map.of("same-namespace", "127.0.0.30", "all-namespaces", "127.0.0.31",
-			"backend-namespaces", "127.0.0.32");
+			"backend-namespaces", "127.0.0.32", "same-namespace-with-https-listener", "127.0.0.33");
 
 	static final Map<String, String> PLACEHOLDERS = new LinkedHashMap<>();
 
@@ -101,6 +101,7 @@ class ConformanceSuiteTest {
 		services.forEach((name, namespace) -> {
 			EchoBackend backend = EchoBackend.onRandomPort(namespace, name + "-0");
 			BACKENDS.add(backend);
+			PLACEHOLDERS.put("PORT_" + name, String.valueOf(backend.port()));
 			yaml.append("""
 					apiVersion: v1
 					kind: Service
@@ -123,6 +124,7 @@ class ConformanceSuiteTest {
 	/** The TLS Secrets upstream's suite creates beside its base manifests, here made by the test. */
 	private static String certificates() {
 		TestCertificates certificates = new TestCertificates();
+		ConformanceHttp.trust(certificates.ca().certificate());
 		return TestCertificates.secret("certificate", "gateway-conformance-web-backend", certificates.leaf("*.org"))
 				+ TestCertificates.secret("tls-validity-checks-certificate", "gateway-conformance-infra",
 						certificates.leaf("*.wildcard.org"));
@@ -206,7 +208,8 @@ class ConformanceSuiteTest {
 	private static String target(Exchange exchange) {
 		String gateway = exchange.gateway() == null ? "same-namespace" : substitute(exchange.gateway());
 		String address = GATEWAYS.getOrDefault(gateway, gateway);
-		String port = exchange.port() == null ? PLACEHOLDERS.get("P80") : substitute(exchange.port());
+		String port = exchange.port() != null ? substitute(exchange.port())
+				: PLACEHOLDERS.get(Boolean.TRUE.equals(exchange.tls()) ? "P443" : "P80");
 		return address + ":" + port;
 	}
 
