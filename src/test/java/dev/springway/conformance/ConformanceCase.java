@@ -40,7 +40,11 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	 * over TLS with the host as SNI, trusting the suite's CA.
 	 */
 	record Exchange(String gateway, String port, String method, String host, String path, Map<String, String> headers,
-			String body, Boolean tls, Expected expect) {
+			String body, Boolean tls, Grpc grpc, Expected expect) {
+	}
+
+	/** A unary gRPC call instead of an HTTP request (the host is its authority); expect its code and backend. */
+	record Grpc(String service, String method, Map<String, String> metadata) {
 	}
 
 	/**
@@ -51,7 +55,7 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	 */
 	record Expected(Integer status, String backend, String namespace, String path, String host,
 			Map<String, String> headers, List<String> absentHeaders, Map<String, String> responseHeaders,
-			List<String> absentResponseHeaders, Redirect redirect, Map<String, Double> weights) {
+			List<String> absentResponseHeaders, Redirect redirect, Map<String, Double> weights, String grpcCode) {
 	}
 
 	record Redirect(String scheme, String host, String port, String path) {

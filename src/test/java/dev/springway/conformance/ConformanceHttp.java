@@ -3,6 +3,14 @@ package dev.springway.conformance;
 import dev.springway.conformance.ConformanceCase.Exchange;
 import dev.springway.conformance.ConformanceCase.Expected;
 import dev.springway.conformance.ConformanceCase.Redirect;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -34,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The requests of the conformance tests and their checks, as upstream's {@code MakeRequestAndExpectEventuallyConsistentResponse}
@@ -191,10 +200,13 @@ final class ConformanceHttp {
 	}
 
 	private static Expected defaults() {
-		return new Expected(200, null, null, null, null, null, null, null, null, null, null);
+		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static Response send(String target, Exchange exchange) {
+		if (exchange.grpc() != null) {
+			return call(target, exchange);
+		}
 		String path = exchange.path() == null ? "/" : ConformanceSuiteTest.substitute(exchange.path());
 		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
 		Map<String, String> headers = exchange.headers() == null ? Map.of() : exchange.headers();
@@ -228,8 +240,37 @@ final class ConformanceHttp {
 		}
 	}
 
+	/**
+	 * A unary gRPC call over h2c: the answer as a response whose status is 200 for OK (-2 for any other code, named
+	 * in the body) and whose body is the backend's identity, in the echo JSON shape.
+	 */
+	private static Response call(String target, Exchange exchange) {
+		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
+		ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().overrideAuthority(host).build();
+		try {
+			Metadata metadata = new Metadata();
+			Map<String, String> sent = exchange.grpc().metadata() == null ? Map.of() : exchange.grpc().metadata();
+			sent.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+			String identity = ClientCalls.blockingUnaryCall(
+					ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata)),
+					ConformanceGrpcEcho.unary(exchange.grpc().service() + "/" + exchange.grpc().method()),
+					CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "hello");
+			return new Response(200, Map.of(), JSON.writeValueAsString(Map.of("pod", identity)));
+		}
+		catch (StatusRuntimeException ex) {
+			return new Response(-2, Map.of(), ex.getStatus().getCode().name());
+		}
+		finally {
+			channel.shutdownNow();
+		}
+	}
+
 	/** Why the response is not what is expected, or null. */
 	private static String mismatch(Response response, Expected expected) {
+		if (expected.grpcCode() != null) {
+			String code = response.status() == 200 ? "OK" : response.body();
+			return expected.grpcCode().equals(code) ? null : "gRPC " + code + ", expected " + expected.grpcCode();
+		}
 		int status = expected.status() == null ? 200 : expected.status();
 		if (response.status() != status) {
 			return "status " + response.status() + ", expected " + status + " (" + abbreviate(response.body()) + ")";

@@ -62,6 +62,8 @@ class ConformanceSuiteTest {
 
 	static final List<EchoBackend> BACKENDS = new ArrayList<>();
 
+	static final List<ConformanceGrpcEcho> GRPC_BACKENDS = new ArrayList<>();
+
 	static final Map<String, String> RESULTS = new LinkedHashMap<>();
 
 	static Path folder;
@@ -88,7 +90,7 @@ class ConformanceSuiteTest {
 		registry.add("management.server.port", () -> "0");
 	}
 
-	/** Echo servers for upstream's backends, each behind a Service of its name and namespace. */
+	/** Echo servers for upstream's backends (HTTP and gRPC), each behind a Service of its name and namespace. */
 	private static String backends() {
 		StringBuilder yaml = new StringBuilder();
 		Map<String, String> services = new LinkedHashMap<>();
@@ -118,6 +120,28 @@ class ConformanceSuiteTest {
 					---
 					""".formatted(name, namespace, backend.port()));
 		});
+		for (int version = 1; version <= 3; version++) {
+			ConformanceGrpcEcho grpc = new ConformanceGrpcEcho("grpc-infra-backend-v" + version + "-0");
+			GRPC_BACKENDS.add(grpc);
+			yaml.append("""
+					apiVersion: v1
+					kind: Service
+					metadata: {name: grpc-infra-backend-v%1$d, namespace: gateway-conformance-infra}
+					spec:
+					  ports: [{name: grpc, port: 8080}]
+					---
+					apiVersion: discovery.k8s.io/v1
+					kind: EndpointSlice
+					metadata:
+					  name: grpc-infra-backend-v%1$d-0
+					  namespace: gateway-conformance-infra
+					  labels: {kubernetes.io/service-name: grpc-infra-backend-v%1$d}
+					addressType: IPv4
+					ports: [{name: grpc, port: %2$d}]
+					endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+					---
+					""".formatted(version, grpc.port()));
+		}
 		return yaml.toString();
 	}
 
@@ -141,6 +165,7 @@ class ConformanceSuiteTest {
 	@AfterAll
 	static void report() throws IOException {
 		BACKENDS.forEach(EchoBackend::close);
+		GRPC_BACKENDS.forEach(ConformanceGrpcEcho::close);
 		ConformanceReport.write(RESULTS, Path.of("target/conformance/report.yaml"));
 	}
 
