@@ -182,6 +182,9 @@ final class ConformanceHttp {
 				}
 				else {
 					counts.merge(backend, 1, Integer::sum);
+					if (exchange.expect().backendHeader() != null) {
+						last = backendProblems(response.body(), exchange.expect()).stream().findFirst().orElse(null);
+					}
 				}
 			}
 			if (last == null) {
@@ -200,7 +203,7 @@ final class ConformanceHttp {
 	}
 
 	private static Expected defaults() {
-		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null);
+		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static Response send(String target, Exchange exchange) {
@@ -337,6 +340,10 @@ final class ConformanceHttp {
 			if (seen.containsKey(name)) {
 				problems.add("backend saw header " + name + " that should be absent");
 			}
+		}
+		String named = expected.backendHeader() == null ? null : seen.get(expected.backendHeader());
+		if (expected.backendHeader() != null && (named == null || !echo.path("pod").asString("").startsWith(named))) {
+			problems.add("backend " + echo.path("pod").asString("") + " saw " + expected.backendHeader() + ": " + named);
 		}
 		return problems;
 	}
