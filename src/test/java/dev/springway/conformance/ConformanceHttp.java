@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -210,7 +211,9 @@ final class ConformanceHttp {
 		if (exchange.grpc() != null) {
 			return call(target, exchange);
 		}
-		String path = exchange.path() == null ? "/" : ConformanceSuiteTest.substitute(exchange.path());
+		// ${UUID}: a new one per request, for the echo server's per-uuid retry simulation
+		String path = (exchange.path() == null ? "/" : ConformanceSuiteTest.substitute(exchange.path()))
+			.replace("${UUID}", UUID.randomUUID().toString());
 		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
 		Map<String, String> headers = exchange.headers() == null ? Map.of() : exchange.headers();
 		String body = exchange.body();

@@ -86,6 +86,12 @@ public final class EchoBackend implements AutoCloseable {
 					received.add(request.method().name() + " " + request.uri() + " failed");
 					return response.status(Integer.parseInt(retry.group(3))).send();
 				}
+				Map<String, String> simulation = retrySimulation(request.uri());
+				if (simulation != null && failures.merge(simulation.get("uuid"), 1, Integer::sum) <= Integer
+					.parseInt(simulation.getOrDefault("succeedAfter", "0"))) {
+					received.add(request.method().name() + " " + request.uri() + " failed");
+					return response.status(Integer.parseInt(simulation.getOrDefault("responseCode", "500"))).send();
+				}
 				Matcher slow = SLOW_FIRST.matcher(request.uri());
 				Duration delay = slow.find() && failures.merge("slow:" + slow.group(1), 1, Integer::sum) > Integer
 					.parseInt(slow.group(2)) ? Duration.ZERO : delay(request.uri());
@@ -107,6 +113,25 @@ public final class EchoBackend implements AutoCloseable {
 					});
 			})
 			.bindNow();
+	}
+
+	/**
+	 * The conformance echo server's retry simulator, {@code /retry/...?uuid=U&succeedAfter=N&responseCode=C}: the first
+	 * N requests with uuid U answer C; null when the request is not one.
+	 */
+	private static Map<String, String> retrySimulation(String uri) {
+		int query = uri.indexOf('?');
+		if (!uri.startsWith("/retry/") || query < 0) {
+			return null;
+		}
+		Map<String, String> parameters = new TreeMap<>();
+		for (String pair : uri.substring(query + 1).split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0) {
+				parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
+			}
+		}
+		return parameters.containsKey("uuid") ? parameters : null;
 	}
 
 	public static EchoBackend onRandomPort(String namespace, String pod) {
