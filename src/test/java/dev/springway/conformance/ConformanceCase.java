@@ -52,12 +52,13 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	 * and what it saw (path with query, host, headers; {@code absentHeaders} it must not have seen); the response's
 	 * headers; for a redirect, the Location's parts ({@code port} "" means none or the scheme's default);
 	 * {@code weights}: over many requests, the share each backend answers (within 5 points, 0 exactly);
-	 * {@code backendHeader}: a request header the answering backend must have seen with its own name.
+	 * {@code backendHeader}: a request header the answering backend must have seen with its own name;
+	 * {@code mirroredTo}: echo backends that must each receive a copy of the request (path with query).
 	 */
 	record Expected(Integer status, String backend, String namespace, String path, String host,
 			Map<String, String> headers, List<String> absentHeaders, Map<String, String> responseHeaders,
 			List<String> absentResponseHeaders, Redirect redirect, Map<String, Double> weights, String grpcCode,
-			String backendHeader) {
+			String backendHeader, List<String> mirroredTo) {
 	}
 
 	record Redirect(String scheme, String host, String port, String path) {

@@ -158,7 +158,13 @@ final class ConformanceHttp {
 		int successes = 0;
 		String last = "not tried";
 		while (Instant.now().isBefore(deadline)) {
+			List<String> mirrors = exchange.expect() == null ? List.of()
+					: ConformanceSuiteTest.list(exchange.expect().mirroredTo());
+			Map<String, Integer> before = receivedCounts(mirrors, exchange);
 			last = mismatch(send(target, exchange), exchange.expect() == null ? defaults() : exchange.expect());
+			if (last == null && !mirrors.isEmpty()) {
+				last = awaitMirrored(mirrors, before, exchange);
+			}
 			successes = last == null ? successes + 1 : 0;
 			if (successes == CONSECUTIVE) {
 				return;
@@ -203,8 +209,34 @@ final class ConformanceHttp {
 		throw new AssertionError(describe(exchange) + ": " + last);
 	}
 
+	/** How many requests to the exchange's path each mirror backend has received so far. */
+	private static Map<String, Integer> receivedCounts(List<String> backends, Exchange exchange) {
+		String line = " " + ConformanceSuiteTest.substitute(exchange.path() == null ? "/" : exchange.path()) + " ";
+		Map<String, Integer> counts = new TreeMap<>();
+		for (String backend : backends) {
+			counts.put(backend, (int) ConformanceSuiteTest.backend(backend).received().stream()
+				.filter(received -> received.contains(line))
+				.count());
+		}
+		return counts;
+	}
+
+	/** Null once every mirror backend received one more copy of the request (fire and forget: soon, not at once). */
+	private static String awaitMirrored(List<String> backends, Map<String, Integer> before, Exchange exchange) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
+		while (Instant.now().isBefore(deadline)) {
+			Map<String, Integer> now = receivedCounts(backends, exchange);
+			if (backends.stream().allMatch(b -> now.get(b) > before.get(b))) {
+				return null;
+			}
+			ConformanceSuiteTest.sleep(20);
+		}
+		return "not mirrored to all of " + backends + " (received before/after: " + before + " "
+				+ receivedCounts(backends, exchange) + ")";
+	}
+
 	private static Expected defaults() {
-		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static Response send(String target, Exchange exchange) {

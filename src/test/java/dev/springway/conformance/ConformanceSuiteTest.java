@@ -62,6 +62,8 @@ class ConformanceSuiteTest {
 
 	static final List<EchoBackend> BACKENDS = new ArrayList<>();
 
+	static final Map<String, EchoBackend> BACKENDS_BY_NAME = new LinkedHashMap<>();
+
 	static final List<ConformanceGrpcEcho> GRPC_BACKENDS = new ArrayList<>();
 
 	static final Map<String, String> RESULTS = new LinkedHashMap<>();
@@ -103,6 +105,7 @@ class ConformanceSuiteTest {
 		services.forEach((name, namespace) -> {
 			EchoBackend backend = EchoBackend.onRandomPort(namespace, name + "-0");
 			BACKENDS.add(backend);
+			BACKENDS_BY_NAME.put(name, backend);
 			PLACEHOLDERS.put("PORT_" + name, String.valueOf(backend.port()));
 			yaml.append("""
 					apiVersion: v1
@@ -152,6 +155,10 @@ class ConformanceSuiteTest {
 		return TestCertificates.secret("certificate", "gateway-conformance-web-backend", certificates.leaf("*.org"))
 				+ TestCertificates.secret("tls-validity-checks-certificate", "gateway-conformance-infra",
 						certificates.leaf("*.wildcard.org"));
+	}
+
+	static EchoBackend backend(String name) {
+		return Objects.requireNonNull(BACKENDS_BY_NAME.get(name), name);
 	}
 
 	static String substitute(String text) {
