@@ -37,10 +37,11 @@ record ConformanceCase(String name, List<String> features, String intent, String
 
 	/**
 	 * A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back; {@code tls} sends it
-	 * over TLS with the host as SNI, trusting the suite's CA.
+	 * over TLS with the host as SNI, trusting the suite's CA; {@code protocol: h2c} over prior-knowledge HTTP/2;
+	 * {@code websocketMessage} opens a WebSocket on the path and expects the message echoed.
 	 */
 	record Exchange(String gateway, String port, String method, String host, String path, Map<String, String> headers,
-			String body, Boolean tls, Grpc grpc, Expected expect) {
+			String body, Boolean tls, Grpc grpc, String protocol, String websocketMessage, Expected expect) {
 	}
 
 	/** A unary gRPC call instead of an HTTP request (the host is its authority); expect its code and backend. */

@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
@@ -243,6 +244,9 @@ final class ConformanceHttp {
 		if (exchange.grpc() != null) {
 			return call(target, exchange);
 		}
+		if (exchange.websocketMessage() != null) {
+			return websocket(target, exchange);
+		}
 		// ${UUID}: a new one per request, for the echo server's per-uuid retry simulation
 		String path = (exchange.path() == null ? "/" : ConformanceSuiteTest.substitute(exchange.path()))
 			.replace("${UUID}", UUID.randomUUID().toString());
@@ -253,7 +257,7 @@ final class ConformanceHttp {
 		String serverName = host.replaceFirst(":\\d+$", "");
 		HttpClient client = tls
 				? CLIENT.secure(spec -> spec.sslContext(tlsContext(serverName)).serverNames(new SNIHostName(serverName)))
-				: CLIENT;
+				: "h2c".equals(exchange.protocol()) ? CLIENT.protocol(HttpProtocol.H2C) : CLIENT;
 		try {
 			return client.headers(h -> {
 				h.set("Host", host);
@@ -300,6 +304,27 @@ final class ConformanceHttp {
 		}
 		finally {
 			channel.shutdownNow();
+		}
+	}
+
+	/** A WebSocket round trip: 200 when the message came back (the echo server prefixes it with its pod name). */
+	private static Response websocket(String target, Exchange exchange) {
+		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
+		String message = exchange.websocketMessage();
+		try {
+			String reply = CLIENT.headers(h -> h.set("Host", host))
+				.websocket()
+				.uri("ws://" + target + (exchange.path() == null ? "/" : exchange.path()))
+				.handle((in, out) -> out.sendString(Mono.just(message)).then()
+					.thenMany(in.receive().asString().take(1)))
+				.blockFirst(Duration.ofSeconds(10));
+			String pod = reply == null || !reply.endsWith(":" + message) ? null
+					: reply.substring(0, reply.length() - message.length() - 1);
+			return pod == null ? new Response(-3, Map.of(), "reply " + reply)
+					: new Response(200, Map.of(), JSON.writeValueAsString(Map.of("pod", pod)));
+		}
+		catch (RuntimeException ex) {
+			return new Response(-1, Map.of(), String.valueOf(ex.getMessage()));
 		}
 	}
 

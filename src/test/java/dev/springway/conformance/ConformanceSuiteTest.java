@@ -112,13 +112,16 @@ class ConformanceSuiteTest {
 					kind: Service
 					metadata: {name: %1$s, namespace: %2$s}
 					spec:
-					  ports: [{name: http, port: 8080}]
+					  ports:
+					  - {name: http, port: 8080}
+					  - {name: h2c, port: 8081, appProtocol: kubernetes.io/h2c}
+					  - {name: ws, port: 8082, appProtocol: kubernetes.io/ws}
 					---
 					apiVersion: discovery.k8s.io/v1
 					kind: EndpointSlice
 					metadata: {name: %1$s-0, namespace: %2$s, labels: {kubernetes.io/service-name: %1$s}}
 					addressType: IPv4
-					ports: [{name: http, port: %3$d}]
+					ports: [{name: http, port: %3$d}, {name: h2c, port: %3$d}, {name: ws, port: %3$d}]
 					endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
 					---
 					""".formatted(name, namespace, backend.port()));
