@@ -55,6 +55,7 @@ final class CorsFilter implements GatewayFilter {
 					response.set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, wildcardOr(cors.allowHeaders(), requestedHeaders));
 				}
 				response.set(HttpHeaders.ACCESS_CONTROL_MAX_AGE, String.valueOf(cors.maxAge()));
+				exposeHeaders(response);
 			}
 			exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
 			return exchange.getResponse().setComplete();
@@ -63,14 +64,19 @@ final class CorsFilter implements GatewayFilter {
 			exchange.getResponse().beforeCommit(() -> {
 				HttpHeaders response = exchange.getResponse().getHeaders();
 				allowOrigin(response, origin);
-				if (!cors.exposeHeaders().isEmpty()) {
-					response.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", cors.exposeHeaders()));
-				}
+				exposeHeaders(response);
 				response.add(HttpHeaders.VARY, HttpHeaders.ORIGIN);
 				return Mono.empty();
 			});
 		}
 		return chain.filter(exchange);
+	}
+
+	/** On actual responses, and on preflights too (the Gateway API conformance tests expect them there). */
+	private void exposeHeaders(HttpHeaders response) {
+		if (!cors.exposeHeaders().isEmpty()) {
+			response.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", cors.exposeHeaders()));
+		}
 	}
 
 	private void allowOrigin(HttpHeaders response, String origin) {

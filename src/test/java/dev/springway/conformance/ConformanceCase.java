@@ -28,20 +28,21 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	 * A condition on an object: on a route, of its {@code parents[]} entry for {@code parent} (a Gateway name, or
 	 * {@code ListenerSet/name}); on a Gateway, of the object itself or of {@code listener}; {@code attachedRoutes}
 	 * checks that listener's count, {@code attachedListenerSets} the Gateway's; {@code observedGeneration} the
-	 * condition's.
+	 * condition's; {@code addresses} the Gateway's status addresses, exactly.
 	 */
 	record StatusExpectation(String kind, String namespace, String name, String parent, String listener,
 			String type, String status, String reason, Integer attachedRoutes, Integer attachedListenerSets,
-			List<String> supportedKinds, Long observedGeneration, Boolean absent) {
+			List<String> supportedKinds, Long observedGeneration, List<String> addresses, Boolean absent) {
 	}
 
 	/**
 	 * A request to a Gateway (default: same-namespace, on its HTTP port) and what must come back; {@code tls} sends it
-	 * over TLS with the host as SNI, trusting the suite's CA; {@code protocol: h2c} over prior-knowledge HTTP/2;
+	 * over TLS with the host (or {@code serverName}) as SNI, trusting the suite's CA; {@code protocol: h2c} over prior-knowledge HTTP/2;
 	 * {@code websocketMessage} opens a WebSocket on the path and expects the message echoed.
 	 */
 	record Exchange(String gateway, String port, String method, String host, String path, Map<String, String> headers,
-			String body, Boolean tls, Grpc grpc, String protocol, String websocketMessage, Expected expect) {
+			String body, Boolean tls, String serverName, Grpc grpc, String protocol, String websocketMessage,
+			Expected expect) {
 	}
 
 	/** A unary gRPC call instead of an HTTP request (the host is its authority); expect its code and backend. */
@@ -54,12 +55,15 @@ record ConformanceCase(String name, List<String> features, String intent, String
 	 * headers; for a redirect, the Location's parts ({@code port} "" means none or the scheme's default);
 	 * {@code weights}: over many requests, the share each backend answers (within 5 points, 0 exactly);
 	 * {@code backendHeader}: a request header the answering backend must have seen with its own name;
-	 * {@code mirroredTo}: echo backends that must each receive a copy of the request (path with query).
+	 * {@code mirroredTo}: echo backends that must each receive a copy of the request (path with query);
+	 * {@code statuses}: any of these statuses instead of {@code status}; {@code responseHeaderChoices}: each header
+	 * one of the values given, whitespace ignored.
 	 */
 	record Expected(Integer status, String backend, String namespace, String path, String host,
 			Map<String, String> headers, List<String> absentHeaders, Map<String, String> responseHeaders,
 			List<String> absentResponseHeaders, Redirect redirect, Map<String, Double> weights, String grpcCode,
-			String backendHeader, List<String> mirroredTo) {
+			String backendHeader, List<String> mirroredTo, List<Integer> statuses,
+			Map<String, List<String>> responseHeaderChoices) {
 	}
 
 	record Redirect(String scheme, String host, String port, String path) {

@@ -237,7 +237,8 @@ final class ConformanceHttp {
 	}
 
 	private static Expected defaults() {
-		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+				null);
 	}
 
 	private static Response send(String target, Exchange exchange) {
@@ -254,7 +255,7 @@ final class ConformanceHttp {
 		Map<String, String> headers = exchange.headers() == null ? Map.of() : exchange.headers();
 		String body = exchange.body();
 		boolean tls = Boolean.TRUE.equals(exchange.tls());
-		String serverName = host.replaceFirst(":\\d+$", "");
+		String serverName = exchange.serverName() != null ? exchange.serverName() : host.replaceFirst(":\\d+$", "");
 		HttpClient client = tls
 				? CLIENT.secure(spec -> spec.sslContext(tlsContext(serverName)).serverNames(new SNIHostName(serverName)))
 				: "h2c".equals(exchange.protocol()) ? CLIENT.protocol(HttpProtocol.H2C) : CLIENT;
@@ -335,10 +336,23 @@ final class ConformanceHttp {
 			return expected.grpcCode().equals(code) ? null : "gRPC " + code + ", expected " + expected.grpcCode();
 		}
 		int status = expected.status() == null ? 200 : expected.status();
-		if (response.status() != status) {
-			return "status " + response.status() + ", expected " + status + " (" + abbreviate(response.body()) + ")";
+		if (expected.statuses() != null ? !expected.statuses().contains(response.status())
+				: response.status() != status) {
+			return "status " + response.status() + ", expected "
+					+ (expected.statuses() != null ? expected.statuses() : status) + " (" + abbreviate(response.body())
+					+ ")";
 		}
+		status = response.status();
 		List<String> problems = new ArrayList<>();
+		if (expected.responseHeaderChoices() != null) {
+			expected.responseHeaderChoices().forEach((name, choices) -> {
+				String actual = response.headers().get(name);
+				if (actual == null || choices.stream().noneMatch(c -> c.replaceAll("\\s", "")
+					.equals(actual.replaceAll("\\s", "")))) {
+					problems.add("response header " + name + " is " + actual + ", expected one of " + choices);
+				}
+			});
+		}
 		if (expected.responseHeaders() != null) {
 			expected.responseHeaders().forEach((name, value) -> {
 				String actual = response.headers().get(name);

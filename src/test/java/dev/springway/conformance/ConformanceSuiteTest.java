@@ -285,6 +285,12 @@ class ConformanceSuiteTest {
 			conditions = parent.conditions();
 		}
 		else if (object.status() instanceof GatewayStatus gateway) {
+			List<String> addresses = gateway.addresses() == null ? List.of()
+					: gateway.addresses().stream().map(a -> a.value()).toList();
+			if (expected.addresses() != null
+					&& !addresses.equals(expected.addresses().stream().map(ConformanceSuiteTest::substitute).toList())) {
+				return "addresses " + addresses;
+			}
 			if (expected.attachedListenerSets() != null && !expected.attachedListenerSets()
 				.equals(Objects.requireNonNullElse(gateway.attachedListenerSets(), 0))) {
 				return "attachedListenerSets " + gateway.attachedListenerSets();
