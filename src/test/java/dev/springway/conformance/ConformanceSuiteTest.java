@@ -6,14 +6,6 @@ import dev.springway.conformance.ConformanceCase.StatusExpectation;
 import dev.springway.demo.EchoBackend;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.snapshot.ManifestReader;
-import dev.springway.status.Condition;
-import dev.springway.status.ObjectStatus;
-import dev.springway.status.ResourceStatus.GatewayClassStatus;
-import dev.springway.status.ResourceStatus.GatewayStatus;
-import dev.springway.status.ResourceStatus.ListenerSetStatus;
-import dev.springway.status.ResourceStatus.ListenerStatus;
-import dev.springway.status.ResourceStatus.RouteParentStatus;
-import dev.springway.status.ResourceStatus.RouteStatus;
 import dev.springway.testing.FreePorts;
 import dev.springway.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -107,54 +99,46 @@ class ConformanceSuiteTest {
 			BACKENDS.add(backend);
 			BACKENDS_BY_NAME.put(name, backend);
 			PLACEHOLDERS.put("PORT_" + name, String.valueOf(backend.port()));
-			yaml.append("""
-					apiVersion: v1
-					kind: Service
-					metadata: {name: %1$s, namespace: %2$s}
-					spec:
-					  ports:
-					  - {name: http, port: 8080}
-					  - {name: h2c, port: 8081, appProtocol: kubernetes.io/h2c}
-					  - {name: ws, port: 8082, appProtocol: kubernetes.io/ws}
-					---
-					apiVersion: discovery.k8s.io/v1
-					kind: EndpointSlice
-					metadata: {name: %1$s-0, namespace: %2$s, labels: {kubernetes.io/service-name: %1$s}}
-					addressType: IPv4
-					ports: [{name: http, port: %3$d}, {name: h2c, port: %3$d}, {name: ws, port: %3$d}]
-					endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
-					---
-					""".formatted(name, namespace, backend.port()));
+			yaml.append(backendService(name, namespace, backend.port()));
 		});
 		for (int version = 1; version <= 3; version++) {
 			ConformanceGrpcEcho grpc = new ConformanceGrpcEcho("grpc-infra-backend-v" + version + "-0");
 			GRPC_BACKENDS.add(grpc);
-			yaml.append("""
-					apiVersion: v1
-					kind: Service
-					metadata: {name: grpc-infra-backend-v%1$d, namespace: gateway-conformance-infra}
-					spec:
-					  ports: [{name: grpc, port: 8080}]
-					---
-					apiVersion: discovery.k8s.io/v1
-					kind: EndpointSlice
-					metadata:
-					  name: grpc-infra-backend-v%1$d-0
-					  namespace: gateway-conformance-infra
-					  labels: {kubernetes.io/service-name: grpc-infra-backend-v%1$d}
-					addressType: IPv4
-					ports: [{name: grpc, port: %2$d}]
-					endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
-					---
-					""".formatted(version, grpc.port()));
+			yaml.append(backendService("grpc-infra-backend-v" + version, "gateway-conformance-infra", grpc.port()));
 		}
 		return yaml.toString();
 	}
 
-	/** The TLS Secrets upstream's suite creates beside its base manifests, here made by the test. */
+	/** An echo backend's Service (HTTP, h2c and WebSocket ports, as upstream's) and its EndpointSlice. */
+	static String backendService(String name, String namespace, int port) {
+		return """
+				apiVersion: v1
+				kind: Service
+				metadata: {name: %1$s, namespace: %2$s}
+				spec:
+				  ports:
+				  - {name: http, port: 8080}
+				  - {name: h2c, port: 8081, appProtocol: kubernetes.io/h2c}
+				  - {name: ws, port: 8082, appProtocol: kubernetes.io/ws}
+				---
+				apiVersion: discovery.k8s.io/v1
+				kind: EndpointSlice
+				metadata: {name: %1$s-0, namespace: %2$s, labels: {kubernetes.io/service-name: %1$s}}
+				addressType: IPv4
+				ports: [{name: http, port: %3$d}, {name: h2c, port: %3$d}, {name: ws, port: %3$d}]
+				endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+				---
+				""".formatted(name, namespace, port);
+	}
+
 	private static String certificates() {
 		TestCertificates certificates = new TestCertificates();
 		ConformanceHttp.trust(certificates.ca().certificate());
+		return certificateSecrets(certificates);
+	}
+
+	/** The TLS Secrets upstream's suite creates beside its base manifests, here made by the test. */
+	static String certificateSecrets(TestCertificates certificates) {
 		return TestCertificates.secret("certificate", "gateway-conformance-web-backend", certificates.leaf("*.org"))
 				+ TestCertificates.secret("tls-validity-checks-certificate", "gateway-conformance-infra",
 						certificates.leaf("*.wildcard.org"));
@@ -165,8 +149,13 @@ class ConformanceSuiteTest {
 	}
 
 	static String substitute(String text) {
+		return substitute(text, PLACEHOLDERS);
+	}
+
+	/** {@code ${NAME}} replaced by its value in {@code placeholders}. */
+	static String substitute(String text, Map<String, String> placeholders) {
 		String result = text;
-		for (Map.Entry<String, String> placeholder : PLACEHOLDERS.entrySet()) {
+		for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
 			result = result.replace("${" + placeholder.getKey() + "}", placeholder.getValue());
 		}
 		return result;
@@ -252,7 +241,7 @@ class ConformanceSuiteTest {
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
 		String last = "no status yet";
 		while (Instant.now().isBefore(deadline)) {
-			last = mismatch(expected);
+			last = ConformanceStatus.mismatch(expected, loop.state().status().objects(), ConformanceSuiteTest::substitute);
 			if (last == null) {
 				return;
 			}
@@ -260,113 +249,6 @@ class ConformanceSuiteTest {
 		}
 		throw new AssertionError("status of " + expected.kind() + " " + expected.namespace() + "/" + expected.name()
 				+ ": " + last);
-	}
-
-	/** Why the current status does not hold the expectation, or null when it does. */
-	private String mismatch(StatusExpectation expected) {
-		ObjectStatus object = loop.state().status().objects().stream()
-			.filter(o -> o.kind().equals(expected.kind()) && Objects.equals(o.metadata().name(), expected.name())
-					&& Objects.equals(o.metadata().namespace(), expected.namespace()))
-			.findFirst()
-			.orElse(null);
-		if (Boolean.TRUE.equals(expected.absent())) {
-			return object == null ? null : "expected no status, found " + object.status();
-		}
-		if (object == null) {
-			return "no status";
-		}
-		List<Condition> conditions;
-		if (object.status() instanceof RouteStatus route) {
-			RouteParentStatus parent = route.parents().stream().filter(p -> matches(p, expected.parent())).findFirst()
-				.orElse(null);
-			if (parent == null) {
-				return "no parents[] entry for " + expected.parent() + " in " + route.parents();
-			}
-			conditions = parent.conditions();
-		}
-		else if (object.status() instanceof GatewayStatus gateway) {
-			List<String> addresses = gateway.addresses() == null ? List.of()
-					: gateway.addresses().stream().map(a -> a.value()).toList();
-			if (expected.addresses() != null
-					&& !addresses.equals(expected.addresses().stream().map(ConformanceSuiteTest::substitute).toList())) {
-				return "addresses " + addresses;
-			}
-			if (expected.attachedListenerSets() != null && !expected.attachedListenerSets()
-				.equals(Objects.requireNonNullElse(gateway.attachedListenerSets(), 0))) {
-				return "attachedListenerSets " + gateway.attachedListenerSets();
-			}
-			conditions = expected.listener() == null ? gateway.conditions() : null;
-			if (expected.listener() != null) {
-				ListenerStatus listener = gateway.listeners().stream()
-					.filter(l -> l.name().equals(expected.listener())).findFirst().orElse(null);
-				if (listener == null) {
-					return "no listener " + expected.listener() + " in " + gateway.listeners();
-				}
-				String problem = listenerMismatch(listener, expected);
-				if (problem != null) {
-					return problem;
-				}
-				conditions = listener.conditions();
-			}
-		}
-		else if (object.status() instanceof ListenerSetStatus set) {
-			conditions = set.conditions();
-			if (expected.listener() != null) {
-				ListenerStatus listener = set.listeners().stream().filter(l -> l.name().equals(expected.listener()))
-					.findFirst().orElse(null);
-				if (listener == null) {
-					return "no listener " + expected.listener() + " in " + set.listeners();
-				}
-				String problem = listenerMismatch(listener, expected);
-				if (problem != null) {
-					return problem;
-				}
-				conditions = listener.conditions();
-			}
-		}
-		else if (object.status() instanceof GatewayClassStatus gatewayClass) {
-			conditions = gatewayClass.conditions();
-		}
-		else {
-			return "unexpected status " + object.status();
-		}
-		if (expected.type() == null) {
-			return null;
-		}
-		Condition condition = conditions.stream().filter(c -> c.type().equals(expected.type())).findFirst()
-			.orElse(null);
-		if (condition == null) {
-			return "no " + expected.type() + " condition in " + conditions;
-		}
-		if (expected.status() != null && !expected.status().equals(condition.status())
-				|| expected.reason() != null && !expected.reason().equals(condition.reason())) {
-			return expected.type() + " is " + condition.status() + "/" + condition.reason() + " (" + condition.message()
-					+ "), expected " + expected.status() + "/" + expected.reason();
-		}
-		if (expected.observedGeneration() != null && expected.observedGeneration() != condition.observedGeneration()) {
-			return expected.type() + " observedGeneration " + condition.observedGeneration() + ", expected "
-					+ expected.observedGeneration();
-		}
-		return null;
-	}
-
-	private static String listenerMismatch(ListenerStatus listener, StatusExpectation expected) {
-		if (expected.attachedRoutes() != null && expected.attachedRoutes() != listener.attachedRoutes()) {
-			return "listener " + listener.name() + " attachedRoutes " + listener.attachedRoutes();
-		}
-		List<String> kinds = listener.supportedKinds().stream().map(k -> k.kind()).toList();
-		// as upstream: the expected kinds must be supported (none expected: none supported)
-		if (expected.supportedKinds() != null && (expected.supportedKinds().isEmpty() ? !kinds.isEmpty()
-				: !kinds.containsAll(expected.supportedKinds()))) {
-			return "listener " + listener.name() + " supportedKinds " + listener.supportedKinds();
-		}
-		return null;
-	}
-
-	private static boolean matches(RouteParentStatus parent, String expected) {
-		String kind = expected.contains("/") ? expected.substring(0, expected.indexOf('/')) : "Gateway";
-		String name = expected.contains("/") ? expected.substring(expected.indexOf('/') + 1) : expected;
-		return parent.parentRef().kind().equals(kind) && parent.parentRef().name().equals(name);
 	}
 
 	/** Until the removed objects are gone from status, so that the next test starts from the base world. */

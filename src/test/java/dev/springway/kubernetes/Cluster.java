@@ -8,17 +8,17 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Writes Kubernetes YAML to the (mock) API server the way kubectl apply would: create, or update the latest. */
-final class Cluster {
+public final class Cluster {
 
 	private final KubernetesClient client;
 
 	private final ManifestReader reader = new ManifestReader();
 
-	Cluster(KubernetesClient client) {
+	public Cluster(KubernetesClient client) {
 		this.client = client;
 	}
 
-	void apply(String yaml) {
+	public void apply(String yaml) {
 		ManifestReader.Result result = reader.read(yaml);
 		assertThat(result.problems()).isEmpty();
 		for (HasMetadata object : result.objects()) {
@@ -46,7 +46,7 @@ final class Cluster {
 		}
 	}
 
-	void delete(String yaml) {
+	public void delete(String yaml) {
 		reader.read(yaml).objects().forEach(o -> client.resource(o).delete());
 	}
 }

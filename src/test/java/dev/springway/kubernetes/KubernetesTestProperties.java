@@ -5,7 +5,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import java.util.Map;
 
 /** Runs the application with the Kubernetes provider against a mock API server, with fast leader election. */
-final class KubernetesTestProperties {
+public final class KubernetesTestProperties {
 
 	private KubernetesTestProperties() {
 	}
@@ -24,7 +24,7 @@ final class KubernetesTestProperties {
 				"management.server.port", "0", "server.port", "0");
 	}
 
-	static void register(DynamicPropertyRegistry registry, MockApiServer api) {
+	public static void register(DynamicPropertyRegistry registry, MockApiServer api) {
 		register(registry, api.url());
 	}
 

@@ -23,7 +23,7 @@ import java.util.Queue;
  * fabric8's mock API server in CRUD mode (with optional canned responses first), with the Gateway API kinds
  * registered with their status subresource, so that spec writes keep status as on a real cluster.
  */
-final class MockApiServer implements AutoCloseable {
+public final class MockApiServer implements AutoCloseable {
 
 	static final List<CustomResourceDefinitionContext> GATEWAY_API = List.of(
 			context("GatewayClass", "gatewayclasses", "Cluster"), context("Gateway", "gateways", "Namespaced"),
@@ -58,7 +58,7 @@ final class MockApiServer implements AutoCloseable {
 	}
 
 	/** Starts on a free port, or on {@code port} (to restart "the same" API server after an outage). */
-	static MockApiServer start(int port) {
+	public static MockApiServer start(int port) {
 		return start(port, GATEWAY_API);
 	}
 
@@ -71,7 +71,7 @@ final class MockApiServer implements AutoCloseable {
 		return server;
 	}
 
-	String url() {
+	public String url() {
 		return "http://127.0.0.1:" + port;
 	}
 
@@ -79,7 +79,7 @@ final class MockApiServer implements AutoCloseable {
 		return port;
 	}
 
-	NamespacedKubernetesClient client() {
+	public NamespacedKubernetesClient client() {
 		return server.createClient();
 	}
 
