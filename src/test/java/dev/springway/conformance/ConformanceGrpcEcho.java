@@ -1,5 +1,6 @@
 package dev.springway.conformance;
 
+import dev.springway.grpc.EchoGrpc;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -7,36 +8,15 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A gRPC echo backend standing in for upstream's {@code grpc-infra-backend-*}: every unary method of every service
  * (so the conformance method names route as upstream's) answers with its identity.
  */
 final class ConformanceGrpcEcho implements AutoCloseable {
-
-	static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
-
-		@Override
-		public InputStream stream(String value) {
-			return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-		}
-
-		@Override
-		public String parse(InputStream stream) {
-			try {
-				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}
-	};
 
 	private final Server server;
 
@@ -66,8 +46,8 @@ final class ConformanceGrpcEcho implements AutoCloseable {
 		return MethodDescriptor.<String, String>newBuilder()
 			.setType(MethodDescriptor.MethodType.UNARY)
 			.setFullMethodName(fullMethodName)
-			.setRequestMarshaller(UTF8)
-			.setResponseMarshaller(UTF8)
+			.setRequestMarshaller(EchoGrpc.UTF8)
+			.setResponseMarshaller(EchoGrpc.UTF8)
 			.build();
 	}
 

@@ -13,11 +13,12 @@ import java.nio.charset.StandardCharsets;
  * one method of each call type, plus {@code Fail} (answers the status named in the request, with trailers) and
  * {@code Slow} (answers after the milliseconds in the request).
  */
-final class EchoGrpc {
+public final class EchoGrpc {
 
 	static final String SERVICE = "echo.Echo";
 
-	static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
+	/** Messages are plain UTF-8 strings (no protobuf needed for echo). */
+	public static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
 
 		@Override
 		public InputStream stream(String value) {
