@@ -18,6 +18,7 @@ import org.springframework.boot.ssl.pem.PemContent;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,9 @@ final class BackendTlsPolicies {
 	/** Target {@code namespace/service/section} (section "" for the whole Service) to its winning policy. */
 	private final Map<String, String> winners = new HashMap<>();
 
+	/** A conflicted policy to the policies that won its targets: it reports on their ancestors. */
+	private final Map<String, List<String>> beatenBy = new HashMap<>();
+
 	private final String controllerName;
 
 	BackendTlsPolicies(List<BackendTLSPolicy> policies, List<ConfigMap> configMaps, String controllerName) {
@@ -63,7 +67,11 @@ final class BackendTlsPolicies {
 			for (LocalPolicyTargetReferenceWithSectionName target : targets(policy)) {
 				String targetKey = key(policy.getMetadata().getNamespace(), target.getName()) + "/"
 						+ orDefault(target.getSectionName(), "");
-				conflicted |= winners.putIfAbsent(targetKey, policyKey) != null;
+				String winner = winners.putIfAbsent(targetKey, policyKey);
+				if (winner != null) {
+					conflicted = true;
+					beatenBy.computeIfAbsent(policyKey, k -> new ArrayList<>()).add(winner);
+				}
 			}
 			byPolicy.put(policyKey, evaluate(policy, maps, conflicted));
 		}
@@ -85,10 +93,13 @@ final class BackendTlsPolicies {
 	List<ObjectStatus> statuses(Map<String, Set<ParentRef>> ancestors) {
 		List<ObjectStatus> statuses = new ArrayList<>();
 		byPolicy.forEach((policyKey, evaluated) -> {
-			if (!ancestors.containsKey(policyKey)) {
+			Set<ParentRef> gateways = new HashSet<>(ancestors.getOrDefault(policyKey, Set.of()));
+			beatenBy.getOrDefault(policyKey, List.of())
+				.forEach(winner -> gateways.addAll(ancestors.getOrDefault(winner, Set.of())));
+			if (gateways.isEmpty()) {
 				return;
 			}
-			List<PolicyAncestorStatus> entries = ancestors.getOrDefault(policyKey, Set.of()).stream()
+			List<PolicyAncestorStatus> entries = gateways.stream()
 				.sorted((a, b) -> key(a.namespace(), a.name()).compareTo(key(b.namespace(), b.name())))
 				.map(gateway -> new PolicyAncestorStatus(gateway, controllerName,
 						List.of(evaluated.accepted(), evaluated.resolvedRefs())))

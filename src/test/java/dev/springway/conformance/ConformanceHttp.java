@@ -3,6 +3,7 @@ package dev.springway.conformance;
 import dev.springway.conformance.ConformanceCase.Exchange;
 import dev.springway.conformance.ConformanceCase.Expected;
 import dev.springway.conformance.ConformanceCase.Redirect;
+import dev.springway.testing.TestCertificates.Issued;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -81,10 +82,16 @@ final class ConformanceHttp {
 		}
 	}
 
-	private static SslContext tlsContext(String serverName) {
-		return TLS_CONTEXTS.computeIfAbsent(serverName, name -> {
+	/** A client context per server name and client certificate (a Secret of the suite's, or none). */
+	private static SslContext tlsContext(String serverName, String clientCertificate) {
+		return TLS_CONTEXTS.computeIfAbsent(serverName + " " + clientCertificate, key -> {
 			try {
-				return SslContextBuilder.forClient().trustManager(trust).build();
+				SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trust);
+				if (clientCertificate != null) {
+					Issued issued = ConformanceSuiteTest.CERTIFICATES.issued(clientCertificate);
+					builder.keyManager(issued.keys().getPrivate(), issued.certificate());
+				}
+				return builder.build();
 			}
 			catch (SSLException ex) {
 				throw new IllegalStateException(ex);
@@ -155,6 +162,10 @@ final class ConformanceHttp {
 			awaitDistribution(target, exchange, exchange.expect().weights());
 			return;
 		}
+		if (exchange.expect() != null && exchange.expect().mirroredPercent() != null) {
+			awaitMirroredShare(target, exchange, exchange.expect().mirroredPercent());
+			return;
+		}
 		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
 		int successes = 0;
 		String last = "not tried";
@@ -210,6 +221,56 @@ final class ConformanceHttp {
 		throw new AssertionError(describe(exchange) + ": " + last);
 	}
 
+	/**
+	 * As upstream: each answered as expected, then of {@link #WEIGHT_SAMPLE} requests (their path marked as this
+	 * sample's) each mirror backend must receive copies of its percentage within three standard deviations; a few
+	 * samples are tried.
+	 */
+	private static void awaitMirroredShare(String target, Exchange exchange, Map<String, Integer> percents) {
+		String last = null;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			String path = exchange.path() + (exchange.path().contains("?") ? "&" : "?") + "sample="
+					+ UUID.randomUUID();
+			Exchange marked = exchange.withPath(path);
+			last = null;
+			for (int i = 0; i < WEIGHT_SAMPLE && last == null; i++) {
+				last = mismatch(send(target, marked), exchange.expect());
+			}
+			if (last != null) {
+				throw new AssertionError(describe(exchange) + ": " + last);
+			}
+			Map<String, Integer> counts = settledCounts(List.copyOf(percents.keySet()), marked);
+			last = null;
+			for (Map.Entry<String, Integer> percent : percents.entrySet()) {
+				double p = percent.getValue() / 100.0;
+				double margin = 3 * Math.sqrt(WEIGHT_SAMPLE * p * (1 - p));
+				int count = counts.get(percent.getKey());
+				if (Math.abs(count - WEIGHT_SAMPLE * p) > margin) {
+					last = "mirrored " + counts + " of " + WEIGHT_SAMPLE + ", expected " + percents + "%";
+				}
+			}
+			if (last == null) {
+				return;
+			}
+		}
+		throw new AssertionError(describe(exchange) + ": " + last);
+	}
+
+	/** The mirror backends' counts once no copy has arrived for half a second (copies are fire and forget). */
+	private static Map<String, Integer> settledCounts(List<String> backends, Exchange exchange) {
+		Map<String, Integer> counts = receivedCounts(backends, exchange);
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+		while (Instant.now().isBefore(deadline)) {
+			ConformanceSuiteTest.sleep(500);
+			Map<String, Integer> now = receivedCounts(backends, exchange);
+			if (now.equals(counts)) {
+				return now;
+			}
+			counts = now;
+		}
+		return counts;
+	}
+
 	/** How many requests to the exchange's path each mirror backend has received so far. */
 	private static Map<String, Integer> receivedCounts(List<String> backends, Exchange exchange) {
 		String line = " " + ConformanceSuiteTest.substitute(exchange.path() == null ? "/" : exchange.path()) + " ";
@@ -238,7 +299,7 @@ final class ConformanceHttp {
 
 	private static Expected defaults() {
 		return new Expected(200, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-				null);
+				null, null, null, null, null);
 	}
 
 	private static Response send(String target, Exchange exchange) {
@@ -257,7 +318,8 @@ final class ConformanceHttp {
 		boolean tls = Boolean.TRUE.equals(exchange.tls());
 		String serverName = exchange.serverName() != null ? exchange.serverName() : host.replaceFirst(":\\d+$", "");
 		HttpClient client = tls
-				? CLIENT.secure(spec -> spec.sslContext(tlsContext(serverName)).serverNames(new SNIHostName(serverName)))
+				? CLIENT.secure(spec -> spec.sslContext(tlsContext(serverName, exchange.clientCertificate()))
+					.serverNames(new SNIHostName(serverName)))
 				: "h2c".equals(exchange.protocol()) ? CLIENT.protocol(HttpProtocol.H2C) : CLIENT;
 		try {
 			return client.headers(h -> {
@@ -335,6 +397,11 @@ final class ConformanceHttp {
 			String code = response.status() == 200 ? "OK" : response.body();
 			return expected.grpcCode().equals(code) ? null : "gRPC " + code + ", expected " + expected.grpcCode();
 		}
+		if (Boolean.TRUE.equals(expected.refused())) {
+			// as upstream: any failure to get an answer (cases first show the listener serving a good client)
+			return response.status() == -1 ? null
+					: "answered " + response.status() + " (" + abbreviate(response.body()) + "), expected a failed handshake";
+		}
 		int status = expected.status() == null ? 200 : expected.status();
 		if (expected.statuses() != null ? !expected.statuses().contains(response.status())
 				: response.status() != status) {
@@ -370,7 +437,7 @@ final class ConformanceHttp {
 			problems.addAll(redirectProblems(response.headers().get("Location"), expected.redirect()));
 		}
 		if (status / 100 == 2 && (expected.backend() != null || expected.path() != null || expected.headers() != null
-				|| expected.host() != null)) {
+				|| expected.host() != null || expected.sni() != null || expected.clientCertificate() != null)) {
 			problems.addAll(backendProblems(response.body(), expected));
 		}
 		return problems.isEmpty() ? null : String.join("; ", problems);
@@ -396,6 +463,20 @@ final class ConformanceHttp {
 		}
 		if (expected.host() != null && !expected.host().equals(echo.path("host").asString(""))) {
 			problems.add("backend saw host " + echo.path("host").asString("") + ", expected " + expected.host());
+		}
+		JsonNode tls = echo.path("tls");
+		if (expected.sni() != null && !expected.sni().equals(tls.path("serverName").asString(""))) {
+			problems.add("backend was asked for server name " + tls.path("serverName").asString("(none)")
+					+ ", expected " + expected.sni());
+		}
+		if (expected.clientCertificate() != null) {
+			String presented = tls.path("peerCertificates").path(0).asString("").replaceAll("\\s", "");
+			String issued = ConformanceSuiteTest.CERTIFICATES.issued(expected.clientCertificate()).certificatePem()
+				.replaceAll("\\s", "");
+			if (!presented.equals(issued)) {
+				problems.add("backend was not presented " + expected.clientCertificate()
+						+ (presented.isEmpty() ? " (no certificate)" : " (another certificate)"));
+			}
 		}
 		Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 		echo.path("headers").properties().forEach(e -> {

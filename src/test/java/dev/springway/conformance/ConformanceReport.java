@@ -30,8 +30,10 @@ final class ConformanceReport {
 	private ConformanceReport() {
 	}
 
+	static final Path FILE = Path.of("target/conformance/report.yaml");
+
 	/** {@code results}: test name to "passed" or "failed: why". */
-	static void write(Map<String, String> results, Path file) throws IOException {
+	static void write(Map<String, String> results) throws IOException {
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("apiVersion", "gateway.networking.k8s.io/v1");
 		report.put("kind", "ConformanceReport");
@@ -45,7 +47,8 @@ final class ConformanceReport {
 		implementation.put("version", version());
 		implementation.put("contact", List.of("https://springway.dev"));
 		report.put("implementation", implementation);
-		report.put("mode", "file-provider");
+		// GatewayInfrastructure checks what the controller provisions, so it runs against the mock API server
+		report.put("mode", "file-provider; kubernetes-provider (mock API server) for GatewayInfrastructure");
 		List<Map<String, Object>> profiles = new ArrayList<>();
 		for (Profile profile : ConformanceProfiles.PROFILES) {
 			Map<String, Object> entry = new LinkedHashMap<>();
@@ -72,8 +75,8 @@ final class ConformanceReport {
 		report.put("succeededProvisionalTests", results.entrySet().stream()
 			.filter(e -> ConformanceProfiles.PROVISIONAL.contains(e.getKey()) && e.getValue().equals("passed"))
 			.map(Map.Entry::getKey).sorted().toList());
-		Files.createDirectories(file.getParent());
-		Files.writeString(file, YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build()
+		Files.createDirectories(FILE.getParent());
+		Files.writeString(FILE, YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build()
 			.writeValueAsString(report));
 	}
 

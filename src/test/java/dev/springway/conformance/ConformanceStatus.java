@@ -7,6 +7,8 @@ import dev.springway.status.ResourceStatus.GatewayClassStatus;
 import dev.springway.status.ResourceStatus.GatewayStatus;
 import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
+import dev.springway.status.ResourceStatus.PolicyAncestorStatus;
+import dev.springway.status.ResourceStatus.PolicyStatus;
 import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
 
@@ -81,6 +83,16 @@ final class ConformanceStatus {
 				}
 				conditions = listener.conditions();
 			}
+		}
+		else if (object.status() instanceof PolicyStatus policy) {
+			PolicyAncestorStatus ancestor = policy.ancestors().stream()
+				.filter(a -> a.ancestorRef().kind().equals("Gateway") && a.ancestorRef().name().equals(expected.parent()))
+				.findFirst()
+				.orElse(null);
+			if (ancestor == null) {
+				return "no ancestors[] entry for " + expected.parent() + " in " + policy.ancestors();
+			}
+			conditions = ancestor.conditions();
 		}
 		else if (object.status() instanceof GatewayClassStatus gatewayClass) {
 			conditions = gatewayClass.conditions();

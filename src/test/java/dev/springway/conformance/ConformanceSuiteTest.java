@@ -7,7 +7,7 @@ import dev.springway.demo.EchoBackend;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.snapshot.ManifestReader;
 import dev.springway.testing.FreePorts;
-import dev.springway.testing.TestCertificates;
+import dev.springway.testing.TestCertificates.Issued;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,10 @@ class ConformanceSuiteTest {
 
 	static final List<ConformanceGrpcEcho> GRPC_BACKENDS = new ArrayList<>();
 
-	static final Map<String, String> RESULTS = new LinkedHashMap<>();
+	/** Results of both suites (cases that run in Kubernetes mode only come from there): one JVM runs them. */
+	static final Map<String, String> RESULTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+	static final ConformanceCertificates CERTIFICATES = new ConformanceCertificates();
 
 	static Path folder;
 
@@ -72,11 +76,15 @@ class ConformanceSuiteTest {
 		PLACEHOLDERS.put("P8080", String.valueOf(FreePorts.on("127.0.0.30")));
 		PLACEHOLDERS.put("P8090", String.valueOf(FreePorts.on("127.0.0.30")));
 		PLACEHOLDERS.put("P443", String.valueOf(FreePorts.on("127.0.0.30")));
-		PLACEHOLDERS.put("P1111", String.valueOf(FreePorts.on("127.0.0.30")));
+		for (String port : List.of("P1111", "P6443", "P7443", "P8443")) {
+			PLACEHOLDERS.put(port, String.valueOf(FreePorts.on("127.0.0.30")));
+		}
 		GATEWAYS.forEach((gateway, address) -> PLACEHOLDERS.put("ADDRESS_" + gateway, address));
-		for (int i = 1; i <= 4; i++) {
+		for (int i = 1; i <= 5; i++) {
 			PLACEHOLDERS.put("ADDR" + i, "127.0.0." + (33 + i));
 		}
+		PLACEHOLDERS.put("TLS_CHECKS_CA", CERTIFICATES.backendCaInYaml());
+		tlsBackends();
 		Files.writeString(folder.resolve("base.yaml"), substitute(Files.readString(CASES.resolve("base/world.yaml")))
 				+ backends() + certificates());
 		registry.add("springway.file.directory", folder::toString);
@@ -132,16 +140,33 @@ class ConformanceSuiteTest {
 	}
 
 	private static String certificates() {
-		TestCertificates certificates = new TestCertificates();
-		ConformanceHttp.trust(certificates.ca().certificate());
-		return certificateSecrets(certificates);
+		ConformanceHttp.trust(CERTIFICATES.listenerCa().certificate());
+		return CERTIFICATES.yaml();
 	}
 
-	/** The TLS Secrets upstream's suite creates beside its base manifests, here made by the test. */
-	static String certificateSecrets(TestCertificates certificates) {
-		return TestCertificates.secret("certificate", "gateway-conformance-web-backend", certificates.leaf("*.org"))
-				+ TestCertificates.secret("tls-validity-checks-certificate", "gateway-conformance-infra",
-						certificates.leaf("*.wildcard.org"));
+	/**
+	 * Upstream's TLS backends (HTTPS echo servers serving {@code tls-checks-certificate}; the second also requires a
+	 * client certificate signed by the backends' CA); each case brings the Services and EndpointSlices naming them.
+	 */
+	private static void tlsBackends() {
+		tlsBackend("tls-backend", null);
+		tlsBackend("tls-backend-with-client-cert-validation", CERTIFICATES.backendCa().certificate());
+	}
+
+	private static void tlsBackend(String name, X509Certificate clientCa) {
+		Issued serving = CERTIFICATES.issued("tls-checks-certificate");
+		EchoBackend backend = new EchoBackend("127.0.0.1", 0, "gateway-conformance-infra", name + "-0",
+				serving.keys().getPrivate(), new X509Certificate[] { serving.certificate() }, clientCa);
+		BACKENDS.add(backend);
+		BACKENDS_BY_NAME.put(name, backend);
+		PLACEHOLDERS.put("PORT_" + name, String.valueOf(backend.port()));
+	}
+
+	/** {@code -Dconformance.cases=A,B} runs only those cases (the report then lists the others as not run). */
+	static boolean selected(Path file) {
+		String only = System.getProperty("conformance.cases", "");
+		String name = file.getFileName().toString().replace(".yaml", "");
+		return only.isBlank() || List.of(only.split(",")).contains(name);
 	}
 
 	static EchoBackend backend(String name) {
@@ -165,24 +190,35 @@ class ConformanceSuiteTest {
 	static void report() throws IOException {
 		BACKENDS.forEach(EchoBackend::close);
 		GRPC_BACKENDS.forEach(ConformanceGrpcEcho::close);
-		ConformanceReport.write(RESULTS, Path.of("target/conformance/report.yaml"));
+		ConformanceReport.write(RESULTS);
 	}
 
 	@TestFactory
 	Stream<DynamicTest> upstreamConformanceTests() throws IOException {
 		List<Path> files;
 		try (Stream<Path> listed = Files.list(CASES)) {
-			files = listed.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+			files = listed.filter(p -> p.toString().endsWith(".yaml")).filter(ConformanceSuiteTest::selected).sorted()
+				.toList();
 		}
-		return files.stream().map(file -> {
-			ConformanceCase test = YAML.readValue(file.toFile(), ConformanceCase.class);
-			return DynamicTest.dynamicTest(test.name(), () -> record(test));
-		});
+		return files.stream()
+			.map(file -> YAML.readValue(file.toFile(), ConformanceCase.class))
+			.filter(test -> test.provisioned() == null)
+			.map(test -> DynamicTest.dynamicTest(test.name(), () -> record(test)));
 	}
 
 	private void record(ConformanceCase test) throws Exception {
+		record(test, () -> run(test));
+	}
+
+	interface Run {
+
+		void run() throws Exception;
+	}
+
+	/** Runs a case and notes its result for the report. */
+	static void record(ConformanceCase test, Run run) throws Exception {
 		try {
-			run(test);
+			run.run();
 			RESULTS.put(test.name(), "passed");
 		}
 		catch (AssertionError | Exception ex) {

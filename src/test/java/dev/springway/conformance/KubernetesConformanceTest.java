@@ -8,8 +8,10 @@ import dev.springway.snapshot.ManifestReader;
 import dev.springway.status.ObjectStatus;
 import dev.springway.status.ResourceStatus;
 import dev.springway.testing.FreePorts;
-import dev.springway.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -40,7 +42,8 @@ import java.util.stream.Stream;
 /**
  * The conformance cases' status and watching in Kubernetes mode: each case's objects applied to fabric8's mock API
  * server as kubectl would, the application watching it through informers, and every status expectation checked on
- * the status Springway wrote back to the API server (requests are the file-mode suite's business).
+ * the status Springway wrote back to the API server (requests are the file-mode suite's business). The controller
+ * provisions a proxy per Gateway, as deployed by the Helm chart, so that cases about what it creates run here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class KubernetesConformanceTest {
@@ -59,6 +62,8 @@ class KubernetesConformanceTest {
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
 
+	static final String GATEWAY_NAME = "gateway.networking.k8s.io/gateway-name";
+
 	static MockApiServer api;
 
 	static NamespacedKubernetesClient client;
@@ -67,19 +72,30 @@ class KubernetesConformanceTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		for (String port : List.of("P80", "P8080", "P8090", "P443", "P1111")) {
+		for (String port : List.of("P80", "P8080", "P8090", "P443", "P1111", "P6443", "P7443", "P8443")) {
 			PLACEHOLDERS.put(port, String.valueOf(FreePorts.on("127.0.0.40")));
 		}
 		GATEWAYS.forEach((gateway, address) -> PLACEHOLDERS.put("ADDRESS_" + gateway, address));
-		for (int i = 1; i <= 4; i++) {
+		for (int i = 1; i <= 5; i++) {
 			PLACEHOLDERS.put("ADDR" + i, "127.0.0." + (43 + i));
 		}
+		ConformanceCertificates certificates = new ConformanceCertificates();
+		PLACEHOLDERS.put("TLS_CHECKS_CA", certificates.backendCaInYaml());
 		api = MockApiServer.start(0);
 		client = api.client();
 		cluster = new Cluster(client);
 		cluster.apply(substitute(Files.readString(ConformanceSuiteTest.CASES.resolve("base/world.yaml")))
-				+ services() + ConformanceSuiteTest.certificateSecrets(new TestCertificates()));
+				+ services() + certificates.yaml());
+		// the controller provisions a proxy per Gateway, as the Helm chart deploys it
+		client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+			.withName("springway-proxy")
+			.endMetadata()
+			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "springway-proxy")
+			.build()).create();
 		KubernetesTestProperties.register(registry, api);
+		registry.add("springway.kubernetes.proxies.enabled", () -> "true");
+		registry.add("springway.kubernetes.proxies.image", () -> "springway/springway:test");
+		registry.add("springway.kubernetes.proxies.cluster-role-binding", () -> "springway-proxy");
 		registry.add("springway.kubernetes.static-address-ranges", () -> "127.0.0.0/8");
 	}
 
@@ -95,7 +111,9 @@ class KubernetesConformanceTest {
 		services.put("app-backend-v2", "gateway-conformance-app-backend");
 		services.put("web-backend", "gateway-conformance-web-backend");
 		services.forEach((name, namespace) -> yaml.append(ConformanceSuiteTest.backendService(name, namespace, 9)));
-		PLACEHOLDERS.put("PORT_infra-backend-v1", "9");
+		for (String backend : List.of("infra-backend-v1", "tls-backend", "tls-backend-with-client-cert-validation")) {
+			PLACEHOLDERS.put("PORT_" + backend, "9");
+		}
 		return yaml.toString();
 	}
 
@@ -104,21 +122,30 @@ class KubernetesConformanceTest {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stop() throws IOException {
 		client.close();
 		api.close();
+		ConformanceReport.write(ConformanceSuiteTest.RESULTS);
 	}
 
 	@TestFactory
 	Stream<DynamicTest> statusOfTheConformanceCases() throws IOException {
 		List<Path> files;
 		try (Stream<Path> listed = Files.list(ConformanceSuiteTest.CASES)) {
-			files = listed.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+			files = listed.filter(p -> p.toString().endsWith(".yaml")).filter(ConformanceSuiteTest::selected).sorted()
+				.toList();
 		}
 		return files.stream()
 			.map(file -> ConformanceSuiteTest.YAML.readValue(file.toFile(), ConformanceCase.class))
 			.filter(test -> !FILE_MODE_ONLY.contains(test.name()))
-			.map(test -> DynamicTest.dynamicTest(test.name(), () -> run(test)));
+			.map(test -> DynamicTest.dynamicTest(test.name(), () -> {
+				if (test.provisioned() == null) {
+					run(test);
+				}
+				else {
+					ConformanceSuiteTest.record(test, () -> run(test));
+				}
+			}));
 	}
 
 	private void run(ConformanceCase test) {
@@ -127,6 +154,9 @@ class KubernetesConformanceTest {
 		cluster.apply(manifests);
 		try {
 			awaitStatus(test.status());
+			if (test.provisioned() != null) {
+				awaitProvisioned(test.provisioned());
+			}
 			for (ConformanceCase.Step step : ConformanceSuiteTest.list(test.then())) {
 				String changed = substitute(step.manifests());
 				List<HasMetadata> now = new ManifestReader().read(changed).objects();
@@ -143,6 +173,41 @@ class KubernetesConformanceTest {
 			applied.forEach(o -> client.resource(o).delete());
 			awaitGone(applied);
 		}
+	}
+
+	/** The Gateway's Service and Deployment (and its Pod template) exist and carry the expected metadata. */
+	private void awaitProvisioned(ConformanceCase.Provisioned expected) {
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		String last = "nothing provisioned";
+		while (Instant.now().isBefore(deadline)) {
+			var services = client.services().inNamespace(expected.namespace())
+				.withLabel(GATEWAY_NAME, expected.gateway()).list().getItems();
+			var deployments = client.apps().deployments().inNamespace(expected.namespace())
+				.withLabel(GATEWAY_NAME, expected.gateway()).list().getItems();
+			List<ObjectMeta> found = new ArrayList<>();
+			services.forEach(service -> found.add(service.getMetadata()));
+			deployments.forEach(deployment -> {
+				found.add(deployment.getMetadata());
+				found.add(deployment.getSpec().getTemplate().getMetadata());
+			});
+			last = services.isEmpty() || deployments.isEmpty() ? "Services " + services.size() + ", Deployments "
+					+ deployments.size() : found.stream().map(meta -> metadataMismatch(meta, expected))
+						.filter(java.util.Objects::nonNull).findFirst().orElse(null);
+			if (last == null) {
+				return;
+			}
+			ConformanceSuiteTest.sleep(100);
+		}
+		throw new AssertionError("provisioned for " + expected.gateway() + ": " + last);
+	}
+
+	private static String metadataMismatch(ObjectMeta meta, ConformanceCase.Provisioned expected) {
+		Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
+		Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+		return labels.entrySet().containsAll(expected.labels().entrySet())
+				&& annotations.entrySet().containsAll(expected.annotations().entrySet()) ? null
+						: (meta.getName() == null ? "a Pod template" : meta.getName()) + " has labels " + labels
+								+ " and annotations " + annotations;
 	}
 
 	private static boolean sameObject(HasMetadata a, HasMetadata b) {
@@ -176,12 +241,14 @@ class KubernetesConformanceTest {
 			case "HTTPRoute" -> HTTPRoute.class;
 			case "GRPCRoute" -> GRPCRoute.class;
 			case "ListenerSet" -> ListenerSet.class;
+			case "BackendTLSPolicy" -> BackendTLSPolicy.class;
 			default -> throw new IllegalArgumentException("no status kind " + expected.kind());
 		};
 		Class<? extends ResourceStatus> shape = switch (expected.kind()) {
 			case "Gateway" -> ResourceStatus.GatewayStatus.class;
 			case "GatewayClass" -> ResourceStatus.GatewayClassStatus.class;
 			case "ListenerSet" -> ResourceStatus.ListenerSetStatus.class;
+			case "BackendTLSPolicy" -> ResourceStatus.PolicyStatus.class;
 			default -> ResourceStatus.RouteStatus.class;
 		};
 		HasMetadata object = expected.namespace() == null ? client.resources(type).withName(expected.name()).get()

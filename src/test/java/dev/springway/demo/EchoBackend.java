@@ -1,6 +1,7 @@
 package dev.springway.demo;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -9,10 +10,17 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +158,37 @@ public final class EchoBackend implements AutoCloseable {
 		echo.put("headers", headers);
 		echo.put("namespace", namespace);
 		echo.put("pod", pod);
+		request.withConnection(connection -> {
+			SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);
+			if (ssl != null) {
+				echo.put("tls", describe(ssl.engine().getSession()));
+			}
+		});
 		return echo;
+	}
+
+	/** As the conformance echo server reports TLS: the SNI the client sent and the certificates it presented. */
+	private static Map<String, Object> describe(SSLSession session) {
+		Map<String, Object> tls = new LinkedHashMap<>();
+		if (session instanceof ExtendedSSLSession extended) {
+			extended.getRequestedServerNames().stream()
+				.filter(SNIHostName.class::isInstance)
+				.findFirst()
+				.ifPresent(name -> tls.put("serverName", ((SNIHostName) name).getAsciiName()));
+		}
+		List<String> peerCertificates = new ArrayList<>();
+		try {
+			for (Certificate certificate : session.getPeerCertificates()) {
+				peerCertificates.add("-----BEGIN CERTIFICATE-----\n"
+						+ Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+						+ "\n-----END CERTIFICATE-----\n");
+			}
+		}
+		catch (SSLPeerUnverifiedException | CertificateEncodingException ex) {
+			// no client certificate: none to report
+		}
+		tls.put("peerCertificates", peerCertificates);
+		return tls;
 	}
 
 	/** {@code ?delay=1s} or {@code ?delay=250ms} makes the answer late, as the conformance echo server does. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Certificates made in the tests: a CA and leaf certificates it signs, with PEM output as Secrets hold it. */
@@ -34,7 +35,7 @@ public final class TestCertificates {
 	private final Issued ca;
 
 	public TestCertificates() {
-		this.ca = issue("Springway Test CA", null, null, Instant.now().minus(Duration.ofDays(1)),
+		this.ca = issue("Springway Test CA " + SERIAL.incrementAndGet(), List.of(), null, Instant.now().minus(Duration.ofDays(1)),
 				Instant.now().plus(Duration.ofDays(365)));
 	}
 
@@ -42,14 +43,17 @@ public final class TestCertificates {
 		return ca;
 	}
 
-	/** A leaf certificate for {@code hostname} (also its SAN), valid from yesterday for a year. */
-	public Issued leaf(String hostname) {
-		return issue(hostname, hostname, ca, Instant.now().minus(Duration.ofDays(1)),
+	/**
+	 * A leaf certificate named by the first name, with every name as a SAN (a URI SAN when it has a scheme, else a
+	 * DNS name), valid from yesterday for a year.
+	 */
+	public Issued leaf(String... names) {
+		return issue(names[0], List.of(names), ca, Instant.now().minus(Duration.ofDays(1)),
 				Instant.now().plus(Duration.ofDays(365)));
 	}
 
 	public Issued leaf(String hostname, Instant notBefore, Instant notAfter) {
-		return issue(hostname, hostname, ca, notBefore, notAfter);
+		return issue(hostname, List.of(hostname), ca, notBefore, notAfter);
 	}
 
 	/** A {@code kubernetes.io/tls} Secret as Kubernetes YAML, with base64 {@code data}. */
@@ -72,11 +76,27 @@ public final class TestCertificates {
 		return secret(name, namespace, issued.certificatePem(), issued.keyPem());
 	}
 
+	/** A ConfigMap holding a CA certificate as {@code ca.crt}, as BackendTLSPolicy and frontend validation read it. */
+	public static String caConfigMap(String name, String namespace, Issued ca) {
+		return """
+				apiVersion: v1
+				kind: ConfigMap
+				metadata:
+				  name: %s
+				  namespace: %s
+				data:
+				  ca.crt: |
+				%s
+				---
+				""".formatted(name, namespace, ca.certificatePem().strip().indent(4).stripTrailing());
+	}
+
 	private static String base64(String text) {
 		return Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
-	private static Issued issue(String commonName, String dnsName, Issued issuer, Instant notBefore, Instant notAfter) {
+	private static Issued issue(String commonName, List<String> names, Issued issuer, Instant notBefore,
+			Instant notAfter) {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
 			generator.initialize(2048);
@@ -88,9 +108,11 @@ public final class TestCertificates {
 					BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
 					keys.getPublic());
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(issuer == null));
-			if (dnsName != null) {
-				builder.addExtension(Extension.subjectAlternativeName, false,
-						new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+			if (!names.isEmpty()) {
+				builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
+					.map(n -> new GeneralName(n.contains("://") ? GeneralName.uniformResourceIdentifier
+							: GeneralName.dNSName, n))
+					.toArray(GeneralName[]::new)));
 			}
 			KeyPair signer = issuer == null ? keys : issuer.keys();
 			X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
