@@ -304,7 +304,12 @@ final class ConformanceHttp {
 
 	private static Response send(String target, Exchange exchange) {
 		if (exchange.grpc() != null) {
-			return call(target, exchange);
+			Response answer = call(target, exchange);
+			String method = "/" + exchange.grpc().service() + "/" + exchange.grpc().method();
+			// as upstream: an answered call must have reached the method called
+			return answer.status() != 200 || method.equals(JSON.readTree(answer.body()).path("path").asString(""))
+					? answer : new Response(-4, Map.of(), "backend answered method "
+							+ JSON.readTree(answer.body()).path("path").asString("") + ", called " + method);
 		}
 		if (exchange.websocketMessage() != null) {
 			return websocket(target, exchange);
@@ -347,7 +352,7 @@ final class ConformanceHttp {
 
 	/**
 	 * A unary gRPC call over h2c: the answer as a response whose status is 200 for OK (-2 for any other code, named
-	 * in the body) and whose body is the backend's identity, in the echo JSON shape.
+	 * in the body) and whose body is the echo backend's JSON (identity, method as path, authority as host, metadata).
 	 */
 	private static Response call(String target, Exchange exchange) {
 		String host = exchange.host() == null ? target : ConformanceSuiteTest.substitute(exchange.host());
@@ -356,11 +361,11 @@ final class ConformanceHttp {
 			Metadata metadata = new Metadata();
 			Map<String, String> sent = exchange.grpc().metadata() == null ? Map.of() : exchange.grpc().metadata();
 			sent.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-			String identity = ClientCalls.blockingUnaryCall(
+			String echo = ClientCalls.blockingUnaryCall(
 					ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata)),
 					ConformanceGrpcEcho.unary(exchange.grpc().service() + "/" + exchange.grpc().method()),
 					CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "hello");
-			return new Response(200, Map.of(), JSON.writeValueAsString(Map.of("pod", identity)));
+			return new Response(200, Map.of(), echo);
 		}
 		catch (StatusRuntimeException ex) {
 			return new Response(-2, Map.of(), ex.getStatus().getCode().name());
@@ -395,7 +400,11 @@ final class ConformanceHttp {
 	private static String mismatch(Response response, Expected expected) {
 		if (expected.grpcCode() != null) {
 			String code = response.status() == 200 ? "OK" : response.body();
-			return expected.grpcCode().equals(code) ? null : "gRPC " + code + ", expected " + expected.grpcCode();
+			if (!expected.grpcCode().equals(code)) {
+				return "gRPC " + code + ", expected " + expected.grpcCode();
+			}
+			List<String> problems = code.equals("OK") ? backendProblems(response.body(), expected) : List.of();
+			return problems.isEmpty() ? null : String.join("; ", problems);
 		}
 		if (Boolean.TRUE.equals(expected.refused())) {
 			// as upstream: any failure to get an answer (cases first show the listener serving a good client)
