@@ -251,10 +251,11 @@ def latency(text):
 
 
 def h2load(port, seconds, body):
-    out = subprocess.run(["h2load", "-c", "20", "-m", "10", "-t", "2", "--warm-up-time=3", "-D", str(seconds),
-                          "-d", body, "-H", "content-type: application/grpc", "-H", "te: trailers",
-                          "http://127.0.0.1:%d/echo.Echo/Echo" % port],
-                         check=True, capture_output=True, text=True).stdout
+    args = ["h2load", "-c", "20", "-m", "10", "-t", "2", "-d", body, "-H", "content-type: application/grpc",
+            "-H", "te: trailers", "http://127.0.0.1:%d/echo.Echo/Echo" % port]
+    # both JVMs (the grpc-java backend and Springway) need the same warm-up as for wrk
+    subprocess.run(args + ["-D", str(WARM_UP)], check=True, capture_output=True)
+    out = subprocess.run(args + ["-D", str(seconds)], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     failed = re.search(r"requests: .* (\d+) failed, (\d+) errored", out)
     return {"rps": rps, "errors": int(failed.group(1)) + int(failed.group(2))}

@@ -7,6 +7,7 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -42,6 +43,22 @@ public final class GatewayApiHandlerMapping extends RoutePredicateHandlerMapping
 		exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
 		return Mono.just(route);
 	}
+
+	/**
+	 * A request no route matches is answered 404 here, with no body, as Envoy does: left to WebFlux it would go
+	 * through the other handler mappings (static resources among them) and Spring Boot's error page, costing twice
+	 * a proxied request. Preflights keep WebFlux's answer.
+	 */
+	@Override
+	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+		Mono<Object> handler = super.getHandlerInternal(exchange).cast(Object.class);
+		return CorsUtils.isPreFlightRequest(exchange.getRequest()) ? handler : handler.switchIfEmpty(NO_ROUTE);
+	}
+
+	private static final Mono<Object> NO_ROUTE = Mono.just((WebHandler) exchange -> {
+		exchange.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+		return exchange.getResponse().setComplete();
+	});
 
 	/** Runs after {@link ListenerSelectionFilter}; requests that are not preflights pass through untouched. */
 	public WebFilter preflightFilter() {

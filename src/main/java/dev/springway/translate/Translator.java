@@ -32,7 +32,8 @@ import static dev.springway.translate.Objects2.generation;
 
 /**
  * Translates a snapshot into the route table and the status report: a pure function of its input, in phases
- * (GatewayClasses, Gateways and listeners, HTTPRoutes with their backends, precedence).
+ * (GatewayClasses, Gateways and listeners, HTTPRoutes with their backends, precedence). Rules of routes that did not
+ * change are not compiled again ({@link RuleMemo}).
  */
 public final class Translator {
 
@@ -41,6 +42,9 @@ public final class Translator {
 	private final TranslatorSettings settings;
 
 	private final FilterCatalog filters;
+
+	/** Compiled rules of unchanged routes, kept from one translation to the next (the output is the same). */
+	private final RuleMemo rules = new RuleMemo();
 
 	/** A translator that refuses every SpringwayFilter. */
 	public Translator(TranslatorSettings settings) {
@@ -94,9 +98,10 @@ public final class Translator {
 		RuleCompiler httpRules = new RuleCompiler(backends,
 				new ExtensionRefs(snapshot.springwayFilters(), filters));
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
+		RuleMemo.Round compilation = rules.round(snapshot);
 		List<RouteSource> sources = new ArrayList<>();
-		snapshot.httpRoutes().forEach(route -> sources.add(RouteSource.http(route, httpRules)));
-		snapshot.grpcRoutes().forEach(route -> sources.add(RouteSource.grpc(route, grpcRules)));
+		snapshot.httpRoutes().forEach(route -> sources.add(compilation.memoized(RouteSource.http(route, httpRules))));
+		snapshot.grpcRoutes().forEach(route -> sources.add(compilation.memoized(RouteSource.grpc(route, grpcRules))));
 		List<ObjectStatus> routeStatuses = new ArrayList<>();
 		for (RouteSource source : sources) {
 			List<RouteParentStatus> parents = routes.translate(source);
@@ -123,6 +128,7 @@ public final class Translator {
 		}
 		statuses.addAll(routeStatuses);
 		statuses.addAll(tlsPolicies.statuses(routes.policyAncestors()));
+		compilation.remember();
 
 		List<RouteEntry> entries = routes.entries().stream().sorted(Precedence.ORDER).map(RankedEntry::entry).toList();
 		return new TranslationResult(new RouteTable(List.copyOf(listeners), entries), new StatusReport(List.copyOf(statuses)));

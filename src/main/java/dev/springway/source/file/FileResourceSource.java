@@ -12,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -62,7 +65,8 @@ public final class FileResourceSource implements ResourceSource {
 	private record Stamp(long modified, long size) {
 	}
 
-	private record ParsedFile(Stamp stamp, List<HasMetadata> objects, List<String> problems) {
+	/** A file as last parsed, with its objects' identities (kind/namespace/name) computed once. */
+	private record ParsedFile(Stamp stamp, List<HasMetadata> objects, List<String> identities, List<String> problems) {
 	}
 
 	/** What the provider remembers of an object across reloads. */
@@ -117,9 +121,11 @@ public final class FileResourceSource implements ResourceSource {
 			try {
 				while (true) {
 					WatchKey key = watcher.take();
-					key.pollEvents();
+					boolean newFolder = key.pollEvents().stream().anyMatch(event -> createsFolder(key, event));
 					key.reset();
-					registerDirectories();
+					if (newFolder) {
+						registerDirectories();
+					}
 					check.run();
 				}
 			}
@@ -129,6 +135,13 @@ public final class FileResourceSource implements ResourceSource {
 		}, "springway-file-notify");
 		thread.setDaemon(true);
 		thread.start();
+	}
+
+	/** A folder appeared (or events were lost): its files need watching too. */
+	private static boolean createsFolder(WatchKey key, WatchEvent<?> event) {
+		return event.kind() == StandardWatchEventKinds.OVERFLOW || event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+				&& key.watchable() instanceof Path folder && event.context() instanceof Path name
+				&& Files.isDirectory(folder.resolve(name));
 	}
 
 	/** Registering is idempotent, so new subfolders are picked up by registering everything again. */
@@ -161,12 +174,12 @@ public final class FileResourceSource implements ResourceSource {
 				files.put(path, parsed);
 			}
 			parsed.problems().forEach(problems::add);
-			for (HasMetadata object : parsed.objects()) {
-				if (seen.add(identity(object))) {
-					objects.add(object);
+			for (int i = 0; i < parsed.objects().size(); i++) {
+				if (seen.add(parsed.identities().get(i))) {
+					objects.add(parsed.objects().get(i));
 				}
 				else {
-					problems.add(directory.relativize(path) + ": duplicate " + identity(object) + " ignored");
+					problems.add(directory.relativize(path) + ": duplicate " + parsed.identities().get(i) + " ignored");
 				}
 			}
 		});
@@ -186,7 +199,8 @@ public final class FileResourceSource implements ResourceSource {
 		List<String> problems = result.problems().stream().map(p -> name + ": " + p).toList();
 		problems.forEach(p -> log.error("Skipped {}", p));
 		result.objects().forEach(this::stamp);
-		return new ParsedFile(stamp, result.objects(), problems);
+		return new ParsedFile(stamp, result.objects(),
+				result.objects().stream().map(FileResourceSource::identity).toList(), problems);
 	}
 
 	/** Fills in generation and creationTimestamp where the file leaves them out. */
@@ -211,19 +225,41 @@ public final class FileResourceSource implements ResourceSource {
 				+ object.getMetadata().getName();
 	}
 
+	/**
+	 * The manifests and their stamps, one file system walk reading each entry's attributes once (a symbolic link,
+	 * as in a mounted ConfigMap, is stamped by its target). Hidden files and folders (a mounted ConfigMap's
+	 * {@code ..data}, say) are skipped.
+	 */
 	private Map<Path, Stamp> scan() {
 		Map<Path, Stamp> stamps = new HashMap<>();
 		if (!Files.isDirectory(directory)) {
 			return stamps;
 		}
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.filter(this::isManifest).forEach(path -> {
-				try {
-					BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-					stamps.put(path, new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size()));
+		try {
+			Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+				@Override
+				public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+					return folder.equals(directory) || !hidden(folder) ? FileVisitResult.CONTINUE
+							: FileVisitResult.SKIP_SUBTREE;
 				}
-				catch (IOException ex) {
-					// Deleted while scanning: the next scan sees it gone.
+
+				@Override
+				public FileVisitResult visitFile(Path path, BasicFileAttributes attributes) throws IOException {
+					String name = path.getFileName().toString();
+					if (!hidden(path) && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
+						BasicFileAttributes target = attributes.isSymbolicLink()
+								? Files.readAttributes(path, BasicFileAttributes.class) : attributes;
+						if (target.isRegularFile()) {
+							stamps.put(path, new Stamp(target.lastModifiedTime().toMillis(), target.size()));
+						}
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path path, IOException ex) {
+					// Deleted while scanning (or a dangling link): the next scan sees it as it is.
+					return FileVisitResult.CONTINUE;
 				}
 			});
 		}
@@ -233,15 +269,8 @@ public final class FileResourceSource implements ResourceSource {
 		return stamps;
 	}
 
-	/** Hidden files and folders (a mounted ConfigMap's {@code ..data}, say) are skipped. */
-	private boolean isManifest(Path path) {
-		for (Path part : directory.relativize(path)) {
-			if (part.toString().startsWith(".")) {
-				return false;
-			}
-		}
-		String name = path.getFileName().toString();
-		return (name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(path);
+	private static boolean hidden(Path path) {
+		return path.getFileName().toString().startsWith(".");
 	}
 
 	@Override
