@@ -24,10 +24,10 @@ import java.util.function.Predicate;
 
 /**
  * The single thread that turns changes into configuration: it snapshots the source, translates, binds listener
- * sockets, swaps the routes in and publishes the status. A change that finds the loop idle is applied at once;
- * changes that arrive while it reconciles are a burst, coalesced until quiet for {@code debounce} (at most
- * {@code maxDelay} after the first of them). A failing reconcile keeps the last good configuration; a socket that
- * could not be bound is retried every {@link #BIND_RETRY}.
+ * sockets, swaps the routes in and publishes the status. A change that finds the loop idle, or done with swapping
+ * routes in, is applied at once; changes that arrive while it reads and translates are a burst, coalesced until
+ * quiet for {@code debounce} (at most {@code maxDelay} after the first of them). A failing reconcile keeps the last
+ * good configuration; a socket that could not be bound is retried every {@link #BIND_RETRY}.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -74,6 +74,7 @@ public final class ReconcileLoop implements AutoCloseable {
 	/** Whether the pending tick applies a change that found the loop idle, without waiting. */
 	private boolean immediate;
 
+	/** From the start of a reconcile until its routes are swapped in. */
 	private boolean reconciling;
 
 	/** When the first change the running reconcile applies was observed. */
@@ -163,6 +164,7 @@ public final class ReconcileLoop implements AutoCloseable {
 			}
 			listenerSelection.update(new ListenerIndex(result.routeTable().listeners()));
 			routeLocator.apply(result.routeTable());
+			routesApplied();
 			long applied = System.nanoTime();
 			ReconcileState previous = state;
 			state = new ReconcileState(result.routeTable(), result.status().withUnavailableListeners(unavailable),
@@ -178,6 +180,11 @@ public final class ReconcileLoop implements AutoCloseable {
 			metrics.failed();
 			log.error("Reconcile failed; keeping the last good configuration", ex);
 		}
+	}
+
+	/** A change from now on is applied right after this reconcile: what follows publishes, it translates nothing. */
+	private synchronized void routesApplied() {
+		reconciling = false;
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +63,16 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	/** Round-robin cursors per Service port, kept across refreshes so balancing stays even while routes change. */
 	private Map<String, AtomicInteger> cursors = new HashMap<>();
 
+	/** A built route and the cursors it shares, by its entry. */
+	private record Built(RouteIndex.Candidate candidate, List<String> cursorKeys) {
+	}
+
+	/**
+	 * The last table's built routes by entry object: the translator hands unchanged routes' entries on as the same
+	 * objects, so only new entries are built.
+	 */
+	private Map<RouteEntry, Built> built = new IdentityHashMap<>();
+
 	public GatewayApiRouteLocator(ApplicationEventPublisher events) {
 		this(events, null);
 	}
@@ -78,20 +89,39 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	/** Swaps in the routes of a new table; Spring Cloud Gateway's route cache switches atomically. */
 	public synchronized void apply(RouteTable table) {
-		Map<String, AtomicInteger> previous = cursors;
-		Map<String, AtomicInteger> current = new HashMap<>();
-		Function<ServiceBackend, AtomicInteger> cursorOf = service -> current.computeIfAbsent(
-				service.namespace() + "/" + service.name() + ":" + service.port(),
-				key -> previous.getOrDefault(key, new AtomicInteger()));
-		List<RouteIndex.Candidate> built = new ArrayList<>(table.routes().size());
-		for (int i = 0; i < table.routes().size(); i++) {
-			RouteMatchPredicate predicate = new RouteMatchPredicate(table.routes().get(i));
-			built.add(new RouteIndex.Candidate(route(predicate, i, cursorOf), predicate));
+		Map<String, AtomicInteger> previousCursors = cursors;
+		Map<String, AtomicInteger> currentCursors = new HashMap<>();
+		Map<RouteEntry, Built> previousBuilt = built;
+		Map<RouteEntry, Built> currentBuilt = new IdentityHashMap<>();
+		List<RouteIndex.Candidate> candidates = new ArrayList<>(table.routes().size());
+		for (RouteEntry entry : table.routes()) {
+			Built route = previousBuilt.get(entry);
+			if (route == null) {
+				route = build(entry, previousCursors);
+			}
+			route.cursorKeys().forEach(key -> currentCursors.computeIfAbsent(key,
+					k -> previousCursors.getOrDefault(k, new AtomicInteger())));
+			currentBuilt.put(entry, route);
+			candidates.add(route.candidate());
 		}
-		cursors = current;
-		index = RouteIndex.of(built);
-		routes = built.stream().map(RouteIndex.Candidate::route).toList();
+		cursors = currentCursors;
+		built = currentBuilt;
+		RouteIndex next = RouteIndex.of(candidates);
+		routes = candidates.stream().map(RouteIndex.Candidate::route).toList();
 		events.publishEvent(new RefreshRoutesEvent(this));
+		// last, so that a change seen served finds the reconcile loop done and is not taken for part of a burst
+		index = next;
+	}
+
+	private Built build(RouteEntry entry, Map<String, AtomicInteger> cursors) {
+		List<String> keys = new ArrayList<>();
+		Function<ServiceBackend, AtomicInteger> cursorOf = service -> {
+			String key = service.namespace() + "/" + service.name() + ":" + service.port();
+			keys.add(key);
+			return cursors.computeIfAbsent(key, k -> new AtomicInteger());
+		};
+		RouteMatchPredicate predicate = new RouteMatchPredicate(entry);
+		return new Built(new RouteIndex.Candidate(route(predicate, cursorOf), predicate), List.copyOf(keys));
 	}
 
 	/** The route table's routes indexed for lookup. */
@@ -99,7 +129,8 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		return index;
 	}
 
-	private Route route(RouteMatchPredicate predicate, int order, Function<ServiceBackend, AtomicInteger> cursors) {
+	/** The table's order is the list's: every route has order 0, so sorting them (as the route cache does) keeps it. */
+	private Route route(RouteMatchPredicate predicate, Function<ServiceBackend, AtomicInteger> cursors) {
 		RouteEntry entry = predicate.entry();
 		List<GatewayFilter> filters = new ArrayList<>();
 		int position = 1;
@@ -124,7 +155,7 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		return Route.async()
 			.id(entry.id())
 			.uri(BACKEND_PLACEHOLDER)
-			.order(order)
+			.order(0)
 			.asyncPredicate(AsyncPredicate.from(predicate))
 			.filters(filters)
 			.metadata(SOURCE_METADATA, entry.source())

@@ -4,6 +4,7 @@ import dev.springway.api.SpringwayFilter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -28,14 +29,21 @@ import java.util.Objects;
  */
 public record ResourceSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways,
 		List<ListenerSet> listenerSets, List<HTTPRoute> httpRoutes,
-		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<BackendTLSPolicy> backendTlsPolicies, List<Namespace> namespaces, List<Service> services,
+		List<GRPCRoute> grpcRoutes, List<ReferenceGrant> referenceGrants, List<BackendTLSPolicy> backendTlsPolicies,
+		List<Namespace> namespaces, List<Service> services,
 		List<EndpointSlice> endpointSlices, List<Secret> secrets, List<ConfigMap> configMaps,
 		List<SpringwayFilter> springwayFilters, Instant takenAt) {
 
-	public static final Comparator<HasMetadata> CREATION_ORDER = Comparator
-		.comparing((HasMetadata o) -> Objects.toString(o.getMetadata().getCreationTimestamp(), ""))
-		.thenComparing(o -> Objects.toString(o.getMetadata().getNamespace(), ""))
-		.thenComparing(o -> o.getMetadata().getName());
+	/** creationTimestamp, namespace, name; written out because every reconcile sorts thousands of objects with it. */
+	public static final Comparator<HasMetadata> CREATION_ORDER = (a, b) -> {
+		ObjectMeta x = a.getMetadata();
+		ObjectMeta y = b.getMetadata();
+		int order = Objects.toString(x.getCreationTimestamp(), "").compareTo(Objects.toString(y.getCreationTimestamp(), ""));
+		if (order == 0) {
+			order = Objects.toString(x.getNamespace(), "").compareTo(Objects.toString(y.getNamespace(), ""));
+		}
+		return order != 0 ? order : x.getName().compareTo(y.getName());
+	};
 
 	public static final ResourceSnapshot EMPTY = of(List.of());
 

@@ -71,27 +71,42 @@ final class RoutePhase {
 	}
 
 	/**
-	 * Returns the route's parent statuses for the Gateways we own (empty: the route is not ours). A route that cannot
-	 * be translated at all is rejected on its own; its entries and attachments are kept only on success.
+	 * What one route gives: its parent statuses for the Gateways we own (empty: the route is not ours), its entries,
+	 * the listeners it is attached to, and the Gateways using each BackendTLSPolicy it names. A function of the route,
+	 * its compiled rules and this phase's Gateways and Namespaces only.
 	 */
-	List<RouteParentStatus> translate(RouteSource source) {
+	record RouteTranslation(List<RouteParentStatus> parents, List<RankedEntry> entries, List<ListenerRef> attached,
+			Map<String, Set<ParentRef>> policyAncestors) {
+	}
+
+	/**
+	 * Translates one route; {@link #add} counts it in. A route that cannot be translated at all is rejected on its
+	 * own, with no entries or attachments.
+	 */
+	RouteTranslation translate(RouteSource source) {
 		HasMetadata route = source.object();
 		List<RankedEntry> emitted = new ArrayList<>();
 		List<ListenerRef> attached = new ArrayList<>();
+		Map<String, Set<ParentRef>> ancestors = new HashMap<>();
 		try {
-			List<RouteParentStatus> parents = translate(source, emitted, attached);
-			entries.addAll(emitted);
-			attached.forEach(l -> attachedRoutes.merge(l, 1, Integer::sum));
-			return parents;
+			List<RouteParentStatus> parents = translate(source, emitted, attached, ancestors);
+			return new RouteTranslation(parents, List.copyOf(emitted), List.copyOf(attached), ancestors);
 		}
 		catch (RuntimeException ex) {
 			long generation = generation(route);
 			String message = "Route is invalid: " + ex.getClass().getSimpleName();
-			return ourParents(source).stream()
+			return new RouteTranslation(ourParents(source).stream()
 				.map(ref -> new RouteParentStatus(ref, settings.controllerName(), List.of(
 						Condition.of(Reasons.ACCEPTED, false, Reasons.UNSUPPORTED_VALUE, message, generation))))
-				.toList();
+				.toList(), List.of(), List.of(), Map.of());
 		}
+	}
+
+	void add(RouteTranslation translation) {
+		entries.addAll(translation.entries());
+		translation.attached().forEach(l -> attachedRoutes.merge(l, 1, Integer::sum));
+		translation.policyAncestors().forEach(
+				(policy, gateways) -> policyAncestors.computeIfAbsent(policy, p -> new HashSet<>()).addAll(gateways));
 	}
 
 	private List<ParentRef> ourParents(RouteSource source) {
@@ -115,7 +130,7 @@ final class RoutePhase {
 	}
 
 	private List<RouteParentStatus> translate(RouteSource source, List<RankedEntry> emitted,
-			List<ListenerRef> attached) {
+			List<ListenerRef> attached, Map<String, Set<ParentRef>> ancestors) {
 		HasMetadata route = source.object();
 		String namespace = route.getMetadata().getNamespace();
 		long generation = generation(route);
@@ -144,7 +159,7 @@ final class RoutePhase {
 		for (ParentRef ref : ourParents(source)) {
 			Parent parent = parentsByKey.get(parentKey(ref.kind(), ref.namespace(), ref.name(), namespace));
 			Condition accepted = attach(source, generation, ref, parent, hostnames, rules, unsupported, emitted,
-					attached);
+					attached, ancestors);
 			List<Condition> conditions = new ArrayList<>(List.of(accepted, resolvedRefs));
 			if (partiallyInvalid != null && accepted.isTrue()) {
 				conditions.add(partiallyInvalid);
@@ -156,7 +171,7 @@ final class RoutePhase {
 
 	private Condition attach(RouteSource source, long generation, ParentRef parentRef, Parent parent,
 			List<String> hostnames, List<CompiledRule> rules, String unsupported, List<RankedEntry> emitted,
-			List<ListenerRef> attached) {
+			List<ListenerRef> attached, Map<String, Set<ParentRef>> ancestors) {
 		String namespace = source.object().getMetadata().getNamespace();
 		GatewayModel gateway = parent.gateway();
 		if (parent.rejection() != null) {
@@ -210,7 +225,7 @@ final class RoutePhase {
 		ParentRef ancestor = new ParentRef(GatewayPhase.GATEWAY_GROUP, "Gateway", gateway.namespace(), gateway.name(),
 				null, null);
 		rules.forEach(rule -> rule.tlsPolicies()
-			.forEach(policy -> policyAncestors.computeIfAbsent(policy, p -> new HashSet<>()).add(ancestor)));
+			.forEach(policy -> ancestors.computeIfAbsent(policy, p -> new HashSet<>()).add(ancestor)));
 		return Condition.of(Reasons.ACCEPTED, true, Reasons.ACCEPTED, "Route is accepted", generation);
 	}
 

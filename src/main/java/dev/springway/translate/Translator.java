@@ -11,7 +11,6 @@ import dev.springway.status.ResourceStatus.GatewayClassStatus;
 import dev.springway.status.ResourceStatus.GatewayStatus;
 import dev.springway.status.ResourceStatus.ListenerSetStatus;
 import dev.springway.status.ResourceStatus.ListenerStatus;
-import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
 import dev.springway.status.ResourceStatus.SupportedFeature;
 import dev.springway.status.StatusReport;
@@ -32,8 +31,8 @@ import static dev.springway.translate.Objects2.generation;
 
 /**
  * Translates a snapshot into the route table and the status report: a pure function of its input, in phases
- * (GatewayClasses, Gateways and listeners, HTTPRoutes with their backends, precedence). Rules of routes that did not
- * change are not compiled again ({@link RuleMemo}).
+ * (GatewayClasses, Gateways and listeners, HTTPRoutes with their backends, precedence). Routes that did not change
+ * are not translated again ({@link RouteMemo}).
  */
 public final class Translator {
 
@@ -43,8 +42,8 @@ public final class Translator {
 
 	private final FilterCatalog filters;
 
-	/** Compiled rules of unchanged routes, kept from one translation to the next (the output is the same). */
-	private final RuleMemo rules = new RuleMemo();
+	/** The translation of unchanged routes, kept from one translation to the next (the output is the same). */
+	private final RouteMemo memo = new RouteMemo();
 
 	/** A translator that refuses every SpringwayFilter. */
 	public Translator(TranslatorSettings settings) {
@@ -98,15 +97,16 @@ public final class Translator {
 		RuleCompiler httpRules = new RuleCompiler(backends,
 				new ExtensionRefs(snapshot.springwayFilters(), filters));
 		GrpcRuleCompiler grpcRules = new GrpcRuleCompiler(httpRules);
-		RuleMemo.Round compilation = rules.round(snapshot);
+		RouteMemo.Round round = memo.round(snapshot, gateways);
 		List<RouteSource> sources = new ArrayList<>();
-		snapshot.httpRoutes().forEach(route -> sources.add(compilation.memoized(RouteSource.http(route, httpRules))));
-		snapshot.grpcRoutes().forEach(route -> sources.add(compilation.memoized(RouteSource.grpc(route, grpcRules))));
+		snapshot.httpRoutes().forEach(route -> sources.add(RouteSource.http(route, httpRules)));
+		snapshot.grpcRoutes().forEach(route -> sources.add(RouteSource.grpc(route, grpcRules)));
 		List<ObjectStatus> routeStatuses = new ArrayList<>();
 		for (RouteSource source : sources) {
-			List<RouteParentStatus> parents = routes.translate(source);
-			if (!parents.isEmpty()) {
-				routeStatuses.add(status(source.object(), new RouteStatus(parents)));
+			RoutePhase.RouteTranslation translation = round.translated(source, routes::translate);
+			routes.add(translation);
+			if (!translation.parents().isEmpty()) {
+				routeStatuses.add(status(source.object(), new RouteStatus(translation.parents())));
 			}
 		}
 
@@ -128,9 +128,9 @@ public final class Translator {
 		}
 		statuses.addAll(routeStatuses);
 		statuses.addAll(tlsPolicies.statuses(routes.policyAncestors()));
-		compilation.remember();
-
-		List<RouteEntry> entries = routes.entries().stream().sorted(Precedence.ORDER).map(RankedEntry::entry).toList();
+		List<RouteEntry> entries = round.sorted(routes.entries(), Precedence.ORDER).stream().map(RankedEntry::entry)
+			.toList();
+		round.remember();
 		return new TranslationResult(new RouteTable(List.copyOf(listeners), entries), new StatusReport(List.copyOf(statuses)));
 	}
 

@@ -26,21 +26,25 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
  * Reads every {@code *.yaml}/{@code *.yml} below a folder (files starting with {@code .} are ignored) and watches it
- * for changes (file system notifications, and polling as a fallback). Only changed files are parsed again. {@code metadata.generation} and {@code creationTimestamp} are
- * kept as an API server would when the files leave them out: generation 1 at first sight and +1 when the spec
- * changes, creation time when first seen.
+ * for changes (file system notifications, and polling as a fallback). Only changed files are looked at and parsed
+ * again. {@code metadata.generation} and {@code creationTimestamp} are kept as an API server would when the files
+ * leave them out: generation 1 at first sight and +1 when the spec changes, creation time when first seen.
  */
 public final class FileResourceSource implements ResourceSource {
 
@@ -55,6 +59,21 @@ public final class FileResourceSource implements ResourceSource {
 	private final ManifestReader reader = new ManifestReader();
 
 	private final Map<Path, ParsedFile> files = new HashMap<>();
+
+	/** The manifests' stamps as last read, in path order (the order objects are read in). */
+	private final Map<Path, Stamp> stamps = new TreeMap<>();
+
+	/** Paths notified as changed since the last read. */
+	private final Set<Path> touched = ConcurrentHashMap.newKeySet();
+
+	/** Whether the next read scans the whole folder rather than only the touched paths. */
+	private final AtomicBoolean rescan = new AtomicBoolean(true);
+
+	/** The last poll's scan when it differed from the last read (used by the poller thread only). */
+	private Map<Path, Stamp> unexplained;
+
+	/** Whether file system notifications are on; without them every read scans. */
+	private volatile boolean watching;
 
 	private final Map<String, Tracked> tracked = new HashMap<>();
 
@@ -86,29 +105,47 @@ public final class FileResourceSource implements ResourceSource {
 			thread.setDaemon(true);
 			return thread;
 		});
-		Map<Path, Stamp> last = new HashMap<>(scan());
-		Runnable check = () -> {
+		poller.scheduleWithFixedDelay(() -> {
 			try {
-				Map<Path, Stamp> now = scan();
-				if (!now.equals(last)) {
-					last.clear();
-					last.putAll(now);
-					onChange.run();
-				}
+				poll(onChange);
 			}
 			catch (RuntimeException ex) {
 				log.warn("Cannot scan {}: {}", directory, ex.getMessage());
 			}
-		};
-		poller.scheduleWithFixedDelay(check, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-		watch(() -> poller.execute(check));
+		}, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		watch(onChange);
 	}
 
 	/**
-	 * File system notifications (inotify on Linux) trigger the same check at once, so a change is seen in
-	 * milliseconds; polling stays as the safety net for file systems and mounts that send none.
+	 * Signals a change the last read does not show. With notifications on, a difference usually means a notified
+	 * change not read yet, so only one that is still there at the next poll is signalled (and the whole folder read
+	 * again): spurious reconciles would delay the notified changes behind them.
 	 */
-	private void watch(Runnable check) {
+	private void poll(Runnable onChange) {
+		Map<Path, Stamp> scanned = scan();
+		if (!differsFromLastRead(scanned)) {
+			unexplained = null;
+		}
+		else if (!watching || scanned.equals(unexplained)) {
+			unexplained = null;
+			rescan.set(true);
+			onChange.run();
+		}
+		else {
+			unexplained = scanned;
+		}
+	}
+
+	private synchronized boolean differsFromLastRead(Map<Path, Stamp> scanned) {
+		return !scanned.equals(stamps);
+	}
+
+	/**
+	 * File system notifications (inotify on Linux) name the files that changed, so a change is seen in milliseconds
+	 * and only those files are looked at again; polling stays as the safety net for file systems and mounts that
+	 * send none.
+	 */
+	private void watch(Runnable onChange) {
 		try {
 			watcher = directory.getFileSystem().newWatchService();
 			registerDirectories();
@@ -117,16 +154,19 @@ public final class FileResourceSource implements ResourceSource {
 			log.info("No file system notifications for {} ({}); polling only", directory, ex.getMessage());
 			return;
 		}
+		watching = true;
 		Thread thread = new Thread(() -> {
 			try {
 				while (true) {
 					WatchKey key = watcher.take();
-					boolean newFolder = key.pollEvents().stream().anyMatch(event -> createsFolder(key, event));
-					key.reset();
-					if (newFolder) {
-						registerDirectories();
+					boolean relevant = false;
+					for (WatchEvent<?> event : key.pollEvents()) {
+						relevant |= note(key, event);
 					}
-					check.run();
+					key.reset();
+					if (relevant) {
+						onChange.run();
+					}
 				}
 			}
 			catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException stopped) {
@@ -137,11 +177,29 @@ public final class FileResourceSource implements ResourceSource {
 		thread.start();
 	}
 
-	/** A folder appeared (or events were lost): its files need watching too. */
-	private static boolean createsFolder(WatchKey key, WatchEvent<?> event) {
-		return event.kind() == StandardWatchEventKinds.OVERFLOW || event.kind() == StandardWatchEventKinds.ENTRY_CREATE
-				&& key.watchable() instanceof Path folder && event.context() instanceof Path name
-				&& Files.isDirectory(folder.resolve(name));
+	/**
+	 * Records what an event changed: a manifest (or a deleted entry, which may be a folder of them) is looked at
+	 * again on the next read; a new folder, a swapped link to one (a mounted ConfigMap's {@code ..data}) or lost
+	 * events make the next read scan everything. Returns whether the event can change the objects.
+	 */
+	private boolean note(WatchKey key, WatchEvent<?> event) {
+		if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(key.watchable() instanceof Path folder)
+				|| !(event.context() instanceof Path name)) {
+			rescan.set(true);
+			registerDirectories();
+			return true;
+		}
+		Path path = folder.resolve(name);
+		if (Files.isDirectory(path)) {
+			rescan.set(true);
+			registerDirectories();
+			return true;
+		}
+		if (manifest(path) || event.kind() == StandardWatchEventKinds.ENTRY_DELETE && !hiddenBelowRoot(path)) {
+			touched.add(path);
+			return true;
+		}
+		return false;
 	}
 
 	/** Registering is idempotent, so new subfolders are picked up by registering everything again. */
@@ -162,15 +220,25 @@ public final class FileResourceSource implements ResourceSource {
 
 	@Override
 	public synchronized State current() {
-		Map<Path, Stamp> stamps = scan();
-		files.keySet().retainAll(stamps.keySet());
+		if (!watching || rescan.getAndSet(false)) {
+			touched.clear();
+			stamps.clear();
+			stamps.putAll(scan());
+		}
+		else {
+			for (Iterator<Path> paths = touched.iterator(); paths.hasNext();) {
+				Path path = paths.next();
+				paths.remove();
+				restamp(path);
+			}
+		}
 		List<String> problems = new ArrayList<>();
 		List<HasMetadata> objects = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
-		stamps.keySet().stream().sorted().forEach(path -> {
+		stamps.forEach((path, stamp) -> {
 			ParsedFile parsed = files.get(path);
-			if (parsed == null || !parsed.stamp().equals(stamps.get(path))) {
-				parsed = parse(path, stamps.get(path));
+			if (parsed == null || !parsed.stamp().equals(stamp)) {
+				parsed = parse(path, stamp);
 				files.put(path, parsed);
 			}
 			parsed.problems().forEach(problems::add);
@@ -183,8 +251,52 @@ public final class FileResourceSource implements ResourceSource {
 				}
 			}
 		});
-		tracked.keySet().retainAll(seen);
+		// both hold every current path (identity) by now: anything more is gone, and is forgotten
+		if (files.size() > stamps.size()) {
+			files.keySet().retainAll(stamps.keySet());
+		}
+		if (tracked.size() > seen.size()) {
+			tracked.keySet().retainAll(seen);
+		}
 		return new State(ResourceSnapshot.of(objects, clock.instant()), List.copyOf(problems));
+	}
+
+	/** Brings one notified path's stamp up to date; a path that is gone takes what was below it along. */
+	private void restamp(Path path) {
+		Stamp stamp = manifest(path) ? stamp(path) : null;
+		if (stamp != null) {
+			stamps.put(path, stamp);
+		}
+		else {
+			stamps.keySet().removeIf(known -> known.startsWith(path));
+		}
+	}
+
+	/** The stamp of a regular file (a symbolic link is stamped by its target), or null. */
+	private static Stamp stamp(Path path) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+			return attributes.isRegularFile()
+					? new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size()) : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/** Whether a path names a manifest: {@code *.yaml}/{@code *.yml}, neither it nor a folder above it hidden. */
+	private boolean manifest(Path path) {
+		String name = path.getFileName().toString();
+		return (name.endsWith(".yaml") || name.endsWith(".yml")) && !hiddenBelowRoot(path);
+	}
+
+	private boolean hiddenBelowRoot(Path path) {
+		for (Path element : directory.relativize(path)) {
+			if (hidden(element)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private ParsedFile parse(Path path, Stamp stamp) {
@@ -247,10 +359,11 @@ public final class FileResourceSource implements ResourceSource {
 				public FileVisitResult visitFile(Path path, BasicFileAttributes attributes) throws IOException {
 					String name = path.getFileName().toString();
 					if (!hidden(path) && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
-						BasicFileAttributes target = attributes.isSymbolicLink()
-								? Files.readAttributes(path, BasicFileAttributes.class) : attributes;
-						if (target.isRegularFile()) {
-							stamps.put(path, new Stamp(target.lastModifiedTime().toMillis(), target.size()));
+						Stamp stamp = attributes.isSymbolicLink() ? stamp(path)
+								: attributes.isRegularFile()
+										? new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size()) : null;
+						if (stamp != null) {
+							stamps.put(path, stamp);
 						}
 					}
 					return FileVisitResult.CONTINUE;

@@ -8,14 +8,17 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class FileResourceSourceTest {
 
@@ -76,6 +79,66 @@ class FileResourceSourceTest {
 		finally {
 			source.close();
 		}
+	}
+
+	/** With polling too slow to matter, notifications alone keep reads current, file by file. */
+	@Test
+	void notifiedChangesAreRead() throws Exception {
+		FileResourceSource source = new FileResourceSource(folder, Duration.ofHours(1), clock);
+		Files.writeString(folder.resolve("a.yaml"), named("a"));
+		source.start(() -> { });
+		try {
+			assertThat(names(source)).containsExactly("a");
+
+			Files.writeString(folder.resolve("b.yaml"), named("b"));
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("a", "b"));
+
+			touch(folder.resolve("b.yaml"), named("b2"));
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("a", "b2"));
+
+			Path team = Files.createDirectories(folder.resolve("team"));
+			Files.writeString(team.resolve("c.yaml"), named("c"));
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("a", "b2", "c"));
+			Files.writeString(team.resolve("d.yml"), named("d"));
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("a", "b2", "c", "d"));
+
+			Files.move(team, Files.createTempDirectory("moved-away").resolve("team"));
+			Files.delete(folder.resolve("a.yaml"));
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("b2"));
+		}
+		finally {
+			source.close();
+		}
+	}
+
+	/** A mounted ConfigMap: the files are links into {@code ..data}, a link swapped to a new folder on update. */
+	@Test
+	void aSwappedConfigMapMountIsRead() throws Exception {
+		Files.createDirectories(folder.resolve("..v1"));
+		Files.writeString(folder.resolve("..v1/routes.yaml"), named("one"));
+		Files.createSymbolicLink(folder.resolve("..data"), Path.of("..v1"));
+		Files.createSymbolicLink(folder.resolve("routes.yaml"), Path.of("..data/routes.yaml"));
+		FileResourceSource source = new FileResourceSource(folder, Duration.ofHours(1), clock);
+		source.start(() -> { });
+		try {
+			assertThat(names(source)).containsExactly("one");
+			Files.createDirectories(folder.resolve("..v2"));
+			Files.writeString(folder.resolve("..v2/routes.yaml"), named("two"));
+			Files.createSymbolicLink(folder.resolve("..data_tmp"), Path.of("..v2"));
+			Files.move(folder.resolve("..data_tmp"), folder.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+			await().untilAsserted(() -> assertThat(names(source)).containsExactly("two"));
+		}
+		finally {
+			source.close();
+		}
+	}
+
+	private static String named(String name) {
+		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: %s}\n".formatted(name);
+	}
+
+	private static List<String> names(FileResourceSource source) {
+		return source.current().snapshot().httpRoutes().stream().map(r -> r.getMetadata().getName()).toList();
 	}
 
 	private static HTTPRoute route(FileResourceSource source) {
