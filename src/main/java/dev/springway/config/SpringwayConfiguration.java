@@ -11,6 +11,7 @@ import dev.springway.proxy.ClientAddressKeyResolver;
 import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
 import dev.springway.proxy.GrpcTrailersOnlyFilter;
+import dev.springway.proxy.H2cClientFactory;
 import dev.springway.proxy.ListenerSelectionFilter;
 import dev.springway.proxy.ListenerServers;
 import dev.springway.proxy.ProxyHeadersFilter;
@@ -27,9 +28,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.headers.GRPCResponseHeadersFilter;
@@ -109,8 +113,10 @@ public class SpringwayConfiguration {
 	/** Replaces Spring Cloud Gateway's routing filter (turned off in application.yaml) to add h2c backends. */
 	@Bean
 	BackendRoutingFilter backendRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
+			ServerProperties server, HttpClientSslConfigurer ssl, List<HttpClientCustomizer> customizers,
 			GrpcTrailersOnlyFilter grpcTrailersOnly, Environment environment) {
-		return new BackendRoutingFilter(httpClient, proxyHeaders(grpcTrailersOnly, environment), properties);
+		HttpClient h2c = new H2cClientFactory(properties, server, ssl, customizers).create();
+		return new BackendRoutingFilter(httpClient, h2c, proxyHeaders(grpcTrailersOnly, environment), properties);
 	}
 
 	/**

@@ -52,14 +52,14 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 
 	private final HttpClient http;
 
-	/** The same client (pool, timeouts, TLS) speaking only prior-knowledge h2c; built once. */
+	/** Prior-knowledge h2c with the same configuration, on a pool that multiplexes ({@link H2cClientFactory}). */
 	private final HttpClient h2c;
 
-	public BackendRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
-			HttpClientProperties properties) {
+	public BackendRoutingFilter(HttpClient httpClient, HttpClient h2cClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
 		super(httpClient, headersFilters, properties);
 		this.http = httpClient;
-		this.h2c = httpClient.protocol(HttpProtocol.H2C);
+		this.h2c = h2cClient;
 	}
 
 	/** One client per BackendTLSPolicy configuration, built on first use. */
@@ -75,7 +75,7 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 		if (exchange.getAttribute(PROTOCOL_ATTR) != Protocol.H2C) {
 			return client;
 		}
-		return client == http ? h2c : client.protocol(HttpProtocol.H2C);
+		return client == http ? h2c : h2c.responseTimeout(client.configuration().responseTimeout());
 	}
 
 	/** TLS with the policy's hostname as SNI, trusting its CAs and checking its hostname or SANs. */

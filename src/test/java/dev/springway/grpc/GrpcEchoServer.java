@@ -1,5 +1,6 @@
 package dev.springway.grpc;
 
+import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -9,6 +10,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real grpc-java server (HTTP/2, plaintext) serving {@link EchoGrpc} (and, for routing tests, the same methods
@@ -42,6 +45,9 @@ final class GrpcEchoServer implements AutoCloseable {
 
 	private final String identity;
 
+	/** Connections accepted so far. */
+	private final AtomicInteger connections = new AtomicInteger();
+
 	/** "Method:message" of every message received, in order. */
 	private final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -60,6 +66,13 @@ final class GrpcEchoServer implements AutoCloseable {
 			this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
 				.addService(ServerInterceptors.intercept(service(EchoGrpc.SERVICE), capture))
 				.addService(ServerInterceptors.intercept(service("other.Echo"), capture))
+				.addTransportFilter(new ServerTransportFilter() {
+					@Override
+					public Attributes transportReady(Attributes attributes) {
+						connections.incrementAndGet();
+						return attributes;
+					}
+				})
 				.build()
 				.start();
 		}
@@ -149,6 +162,10 @@ final class GrpcEchoServer implements AutoCloseable {
 
 	List<String> received() {
 		return List.copyOf(received);
+	}
+
+	int connectionsOpened() {
+		return connections.get();
 	}
 
 	int port() {

@@ -1,5 +1,6 @@
 package dev.springway.grpc;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.springway.testing.Manifests;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptor;
@@ -247,6 +248,20 @@ class GrpcEndToEndTest {
 			.isInstanceOfSatisfying(StatusRuntimeException.class,
 					error -> assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	/** Concurrent calls share the gateway's HTTP/2 connections to a backend instead of opening one each. */
+	@Test
+	void concurrentCallsShareConnectionsToTheBackend() throws Exception {
+		int before = a.connectionsOpened();
+		List<ListenableFuture<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			calls.add(ClientCalls.futureUnaryCall(grpc.newCall(EchoGrpc.SLOW, CallOptions.DEFAULT), "300"));
+		}
+		for (ListenableFuture<String> call : calls) {
+			assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("late");
+		}
+		assertThat(a.connectionsOpened() - before).isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
 	}
 
 	@Test
