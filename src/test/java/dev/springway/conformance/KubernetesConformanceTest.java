@@ -10,7 +10,6 @@ import dev.springway.status.ResourceStatus;
 import dev.springway.testing.FreePorts;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -86,16 +85,8 @@ class KubernetesConformanceTest {
 		cluster = new Cluster(client);
 		cluster.apply(substitute(Files.readString(ConformanceSuiteTest.CASES.resolve("base/world.yaml")))
 				+ services() + certificates.yaml());
-		// the controller provisions a proxy per Gateway, as the Helm chart deploys it
-		client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
-			.withName("springway-proxy")
-			.endMetadata()
-			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "springway-proxy")
-			.build()).create();
 		KubernetesTestProperties.register(registry, api);
-		registry.add("springway.kubernetes.proxies.enabled", () -> "true");
-		registry.add("springway.kubernetes.proxies.image", () -> "springway/springway:test");
-		registry.add("springway.kubernetes.proxies.cluster-role-binding", () -> "springway-proxy");
+		KubernetesTestProperties.provisionProxies(registry, client);
 		registry.add("springway.kubernetes.static-address-ranges", () -> "127.0.0.0/8");
 	}
 

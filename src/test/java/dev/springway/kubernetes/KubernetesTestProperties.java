@@ -1,5 +1,7 @@
 package dev.springway.kubernetes;
 
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.util.Map;
@@ -30,5 +32,20 @@ public final class KubernetesTestProperties {
 
 	static void register(DynamicPropertyRegistry registry, String apiUrl) {
 		of(apiUrl).forEach((key, value) -> registry.add(key, () -> value));
+	}
+
+	/**
+	 * The controller provisions a proxy per Gateway, set up as the Helm chart does: the proxies' ClusterRoleBinding
+	 * (the controller adds their ServiceAccounts to it) and the controller's properties.
+	 */
+	public static void provisionProxies(DynamicPropertyRegistry registry, KubernetesClient client) {
+		client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+			.withName("springway-proxy")
+			.endMetadata()
+			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "springway-proxy")
+			.build()).create();
+		registry.add("springway.kubernetes.proxies.enabled", () -> "true");
+		registry.add("springway.kubernetes.proxies.image", () -> "springway/springway:test");
+		registry.add("springway.kubernetes.proxies.cluster-role-binding", () -> "springway-proxy");
 	}
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -75,16 +74,8 @@ class ProxyProvisioningTest {
 				+ "annotations: {cost-center: '42'}}", port, port + 1)
 				+ gateway("tuned-gw", "tuned", "", port) + gateway("broken-gw", "broken", "", port)
 				+ gatewayClass("someone-else", "example.com/other") + gateway("their-gw", "someone-else", "", port));
-		// as the Helm chart creates it: the controller adds the proxies' ServiceAccounts
-		client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
-			.withName("springway-proxy")
-			.endMetadata()
-			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "springway-proxy")
-			.build()).create();
 		KubernetesTestProperties.register(registry, api);
-		registry.add("springway.kubernetes.proxies.enabled", () -> "true");
-		registry.add("springway.kubernetes.proxies.image", () -> "springway/springway:test");
-		registry.add("springway.kubernetes.proxies.cluster-role-binding", () -> "springway-proxy");
+		KubernetesTestProperties.provisionProxies(registry, client);
 		registry.add("springway.kubernetes.proxies.args",
 				() -> "--springway.shutdown.delay=3s;--springway.listeners.idle-timeout=30s");
 	}
