@@ -91,16 +91,19 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	public synchronized void apply(RouteTable table) {
 		Map<String, AtomicInteger> previousCursors = cursors;
 		Map<String, AtomicInteger> currentCursors = new HashMap<>();
+		Function<String, AtomicInteger> cursor = key -> currentCursors.computeIfAbsent(key,
+				k -> previousCursors.getOrDefault(k, new AtomicInteger()));
 		Map<RouteEntry, Built> previousBuilt = built;
 		Map<RouteEntry, Built> currentBuilt = new IdentityHashMap<>();
 		List<RouteIndex.Candidate> candidates = new ArrayList<>(table.routes().size());
 		for (RouteEntry entry : table.routes()) {
 			Built route = previousBuilt.get(entry);
 			if (route == null) {
-				route = build(entry, previousCursors);
+				route = build(entry, cursor);
 			}
-			route.cursorKeys().forEach(key -> currentCursors.computeIfAbsent(key,
-					k -> previousCursors.getOrDefault(k, new AtomicInteger())));
+			else {
+				route.cursorKeys().forEach(cursor::apply);
+			}
 			currentBuilt.put(entry, route);
 			candidates.add(route.candidate());
 		}
@@ -113,12 +116,12 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 		index = next;
 	}
 
-	private Built build(RouteEntry entry, Map<String, AtomicInteger> cursors) {
+	private Built build(RouteEntry entry, Function<String, AtomicInteger> cursor) {
 		List<String> keys = new ArrayList<>();
 		Function<ServiceBackend, AtomicInteger> cursorOf = service -> {
 			String key = service.namespace() + "/" + service.name() + ":" + service.port();
 			keys.add(key);
-			return cursors.computeIfAbsent(key, k -> new AtomicInteger());
+			return cursor.apply(key);
 		};
 		RouteMatchPredicate predicate = new RouteMatchPredicate(entry);
 		return new Built(new RouteIndex.Candidate(route(predicate, cursorOf), predicate), List.copyOf(keys));

@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every object the translator reads, copied once per reconcile. Lists are sorted by creationTimestamp, then
+ * Every object the translator reads, gathered once per reconcile: the sources' own instances, so an unchanged object
+ * is the same instance from one snapshot to the next. Lists are sorted by creationTimestamp, then
  * namespace/name (the spec's tie-breakers), so translation is deterministic. Nobody mutates the objects after the
  * snapshot is taken. {@code takenAt} may be null (no certificate validity check).
  */

@@ -102,14 +102,11 @@ final class RouteMemo {
 		private RouteSource memoized(RouteSource source) {
 			HasMetadata route = source.object();
 			return new RouteSource(route, source.kind(), source.parentRefs(), source.hostnames(), namespace -> {
-				List<CompiledRule> rules = next.rules().get(route);
+				List<CompiledRule> rules = knownRules.get(route);
 				if (rules == null) {
-					rules = knownRules.get(route);
-					if (rules == null) {
-						rules = source.compileRules();
-					}
-					next.rules().put(route, rules);
+					rules = source.compileRules();
 				}
+				next.rules().put(route, rules);
 				return rules;
 			});
 		}

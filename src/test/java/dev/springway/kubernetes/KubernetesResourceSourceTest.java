@@ -70,10 +70,19 @@ class KubernetesResourceSourceTest {
 				source.start(() -> {
 				});
 				await().atMost(Duration.ofSeconds(10)).until(source::isReady);
-				assertThat(source.current().snapshot().referenceGrants()).singleElement().satisfies(g -> {
-					assertThat(g).isInstanceOf(ReferenceGrant.class);
-					assertThat(g.getSpec().getFrom().get(0).getNamespace()).isEqualTo("apps");
+				ReferenceGrant converted = source.current().snapshot().referenceGrants().get(0);
+				assertThat(converted).isInstanceOf(ReferenceGrant.class);
+				assertThat(converted.getSpec().getFrom().get(0).getNamespace()).isEqualTo("apps");
+				// unchanged, it stays the same object (translation skips work for unchanged objects only)
+				assertThat(source.current().snapshot().referenceGrants()).singleElement().isSameAs(converted);
+
+				client.resource(grant).edit(g -> {
+					g.getSpec().getFrom().get(0).setNamespace("web");
+					return g;
 				});
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+						source.current().snapshot().referenceGrants().get(0).getSpec().getFrom().get(0).getNamespace())
+					.isEqualTo("web"));
 			}
 		}
 	}

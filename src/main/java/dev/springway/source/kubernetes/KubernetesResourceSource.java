@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ public final class KubernetesResourceSource implements ResourceSource {
 	private final Map<String, Function<HasMetadata, HasMetadata>> conversions = new LinkedHashMap<>();
 
 	private final Clock clock;
+
+	/** v1 copies of v1beta1 ReferenceGrants by namespace/name@resourceVersion, of this read and of the one before. */
+	private Map<String, HasMetadata> grantsRead = new HashMap<>();
+
+	private Map<String, HasMetadata> grantsReadBefore = Map.of();
 
 	public KubernetesResourceSource(KubernetesClient client, Clock clock) {
 		this.client = client;
@@ -148,7 +154,20 @@ public final class KubernetesResourceSource implements ResourceSource {
 		return resources != null && resources.getResources().stream().anyMatch(r -> kind.equals(r.getKind()));
 	}
 
+	/**
+	 * The v1 copy of a v1beta1 ReferenceGrant, the same object as long as the grant does not change: translation
+	 * reuses its work for unchanged objects only.
+	 */
 	private HasMetadata toV1ReferenceGrant(HasMetadata grant) {
+		var metadata = grant.getMetadata();
+		String version = metadata.getNamespace() + "/" + metadata.getName() + "@" + metadata.getResourceVersion();
+		return grantsRead.computeIfAbsent(version, v -> {
+			HasMetadata before = grantsReadBefore.get(v);
+			return before != null ? before : convert(grant);
+		});
+	}
+
+	private HasMetadata convert(HasMetadata grant) {
 		ReferenceGrant v1 = serialization.convertValue(serialization.convertValue(grant, Map.class),
 				ReferenceGrant.class);
 		v1.setApiVersion("gateway.networking.k8s.io/v1");
@@ -162,6 +181,8 @@ public final class KubernetesResourceSource implements ResourceSource {
 
 	@Override
 	public State current() {
+		grantsReadBefore = grantsRead;
+		grantsRead = new HashMap<>();
 		List<HasMetadata> objects = new ArrayList<>();
 		informers.forEach((kind, informer) -> {
 			Function<HasMetadata, HasMetadata> conversion = conversions.getOrDefault(kind, Function.identity());

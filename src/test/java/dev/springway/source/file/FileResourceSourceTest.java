@@ -68,7 +68,7 @@ class FileResourceSourceTest {
 	}
 
 	@Test
-	void changesAreNoticedByPolling() throws Exception {
+	void changesAreSignalled() throws Exception {
 		FileResourceSource source = new FileResourceSource(folder, Duration.ofMillis(20), clock);
 		CountDownLatch changed = new CountDownLatch(1);
 		source.start(changed::countDown);
