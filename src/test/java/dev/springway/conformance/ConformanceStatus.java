@@ -57,31 +57,21 @@ final class ConformanceStatus {
 			}
 			conditions = expected.listener() == null ? gateway.conditions() : null;
 			if (expected.listener() != null) {
-				ListenerStatus listener = gateway.listeners().stream()
-					.filter(l -> l.name().equals(expected.listener())).findFirst().orElse(null);
-				if (listener == null) {
-					return "no listener " + expected.listener() + " in " + gateway.listeners();
-				}
-				String problem = listenerMismatch(listener, expected);
+				String problem = listenerMismatch(gateway.listeners(), expected);
 				if (problem != null) {
 					return problem;
 				}
-				conditions = listener.conditions();
+				conditions = named(gateway.listeners(), expected.listener()).conditions();
 			}
 		}
 		else if (object.status() instanceof ListenerSetStatus set) {
 			conditions = set.conditions();
 			if (expected.listener() != null) {
-				ListenerStatus listener = set.listeners().stream().filter(l -> l.name().equals(expected.listener()))
-					.findFirst().orElse(null);
-				if (listener == null) {
-					return "no listener " + expected.listener() + " in " + set.listeners();
-				}
-				String problem = listenerMismatch(listener, expected);
+				String problem = listenerMismatch(set.listeners(), expected);
 				if (problem != null) {
 					return problem;
 				}
-				conditions = listener.conditions();
+				conditions = named(set.listeners(), expected.listener()).conditions();
 			}
 		}
 		else if (object.status() instanceof PolicyStatus policy) {
@@ -120,7 +110,16 @@ final class ConformanceStatus {
 		return null;
 	}
 
-	private static String listenerMismatch(ListenerStatus listener, StatusExpectation expected) {
+	private static ListenerStatus named(List<ListenerStatus> listeners, String name) {
+		return listeners.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
+	}
+
+	/** What is wrong with the expected listener among {@code listeners}, or null. */
+	private static String listenerMismatch(List<ListenerStatus> listeners, StatusExpectation expected) {
+		ListenerStatus listener = named(listeners, expected.listener());
+		if (listener == null) {
+			return "no listener " + expected.listener() + " in " + listeners;
+		}
 		if (expected.attachedRoutes() != null && expected.attachedRoutes() != listener.attachedRoutes()) {
 			return "listener " + listener.name() + " attachedRoutes " + listener.attachedRoutes();
 		}
