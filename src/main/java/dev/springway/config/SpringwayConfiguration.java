@@ -7,6 +7,7 @@ import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.pipeline.ReconcileMetrics;
 import dev.springway.proxy.AccessLogFilter;
 import dev.springway.proxy.BackendRoutingFilter;
+import dev.springway.proxy.FastPath;
 import dev.springway.proxy.ClientAddressKeyResolver;
 import dev.springway.proxy.GatewayApiHandlerMapping;
 import dev.springway.proxy.GatewayApiRouteLocator;
@@ -52,6 +53,7 @@ import org.springframework.web.server.WebFilter;
 import reactor.netty.http.client.HttpClient;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -100,8 +102,29 @@ public class SpringwayConfiguration {
 	}
 
 	@Bean
-	ListenerServers listenerServers(HttpHandler httpHandler, SpringwayProperties properties) {
-		return new ListenerServers(httpHandler, properties.listeners(), properties.shutdown().drainTimeout());
+	ListenerServers listenerServers(HttpHandler httpHandler, SpringwayProperties properties,
+			ObjectProvider<FastPath> fastPath) {
+		return new ListenerServers(httpHandler, properties.listeners(), properties.shutdown().drainTimeout(),
+				fastPath.getIfAvailable());
+	}
+
+	/**
+	 * Forwards plain requests without the filter chain; off when asked, and when global CORS settings apply to
+	 * every request (the chain answers those).
+	 */
+	@Bean
+	FastPath fastPath(SpringwayProperties properties, GatewayApiRouteLocator routes,
+			ListenerSelectionFilter listenerSelection, RouteMetricsFilter metrics, MeterRegistry registry,
+			HttpClientProperties client, GlobalCorsProperties cors, Environment environment) {
+		if (!properties.proxy().fastPath() || !cors.getCorsConfigurations().isEmpty()) {
+			return null;
+		}
+		return new FastPath(routes, listenerSelection, metrics, registry, new FastPath.Settings(
+				properties.listeners().maxHeaderCount(), properties.listeners().maxRequestBody(),
+				properties.listeners().idleTimeout(),
+				Duration.ofMillis(client.getConnectTimeout() == null ? 30_000 : client.getConnectTimeout()),
+				client.getResponseTimeout(), environment.getProperty(TRUSTED_PROXIES, "(?!)"),
+				environment.getProperty("springway.access-log.enabled", Boolean.class, false)));
 	}
 
 	@Bean

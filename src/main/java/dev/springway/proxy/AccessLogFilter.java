@@ -39,24 +39,38 @@ public final class AccessLogFilter implements WebFilter, Ordered {
 	}
 
 	private static String line(ServerWebExchange exchange, Instant received, long nanos) {
-		ListenerRef listener = exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR);
 		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		var client = exchange.getRequest().getRemoteAddress();
+		return line(received, exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR), route,
+				exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR), exchange.getRequest().getMethod().name(),
+				exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST), exchange.getRequest().getURI().getRawPath(),
+				status == null ? null : status.value(), nanos, flags(exchange, route, status),
+				client == null ? null : client.getAddress().getHostAddress());
+	}
+
+	/** Logs a request the {@link FastPath} forwarded. */
+	static void log(Instant received, ListenerRef listener, Route route, String backend, String method, String host,
+			String path, Integer status, long nanos, String flags, String client) {
+		log.info(line(received, listener, route, backend, method, host, path, status, nanos, flags, client));
+	}
+
+	private static String line(Instant received, ListenerRef listener, Route route, String backend, String method,
+			String host, String path, Integer status, long nanos, String flags, String client) {
 		Map<String, Object> entry = new LinkedHashMap<>();
 		entry.put("time", received.toString());
 		entry.put("gateway", listener == null ? null : listener.gatewayNamespace() + "/" + listener.gatewayName());
 		entry.put("listener", listener == null ? null : listener.displayName());
 		entry.put("route", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.SOURCE_METADATA));
 		entry.put("rule", route == null ? null : route.getMetadata().get(GatewayApiRouteLocator.RULE_METADATA));
-		entry.put("backend", exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR));
-		entry.put("method", exchange.getRequest().getMethod().name());
-		entry.put("host", exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST));
-		entry.put("path", exchange.getRequest().getURI().getRawPath());
-		entry.put("status", status == null ? null : status.value());
+		entry.put("backend", backend);
+		entry.put("method", method);
+		entry.put("host", host);
+		entry.put("path", path);
+		entry.put("status", status);
 		entry.put("durationMs", nanos / 1_000_000.0);
-		entry.put("flags", flags(exchange, route, status));
-		entry.put("client", exchange.getRequest().getRemoteAddress() == null ? null
-				: exchange.getRequest().getRemoteAddress().getAddress().getHostAddress());
+		entry.put("flags", flags);
+		entry.put("client", client);
 		return JSON.writeValueAsString(entry);
 	}
 

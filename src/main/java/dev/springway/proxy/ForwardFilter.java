@@ -47,6 +47,9 @@ final class ForwardFilter implements GatewayFilter {
 	/** Each backend's SpringwayFilters (its backendRef's ExtensionRefs), run after it is chosen. */
 	private final List<List<GatewayFilter>> backendExtensions = new ArrayList<>();
 
+	/** Whether every backend is a cleartext HTTP/1.1 Service port with endpoints and no filters of its own. */
+	private final boolean plain;
+
 	/**
 	 * {@code cursors} gives each Service port its round-robin cursor, shared by every route that sends to it;
 	 * {@code extensions} builds a backendRef's SpringwayFilters.
@@ -71,6 +74,30 @@ final class ForwardFilter implements GatewayFilter {
 			this.cursors[i] = backends.get(i).backend() instanceof ServiceBackend service ? cursors.apply(service)
 					: new AtomicInteger();
 		}
+		plain = !backends.isEmpty() && backends.stream()
+			.allMatch(b -> b.filters().isEmpty() && b.backend() instanceof ServiceBackend service
+					&& service.protocol() == RouteAction.Protocol.HTTP && service.tls() == null
+					&& !service.endpoints().isEmpty());
+	}
+
+	/**
+	 * Whether requests can only be sent on, over cleartext HTTP/1.1, to an endpoint {@link #choose()} and
+	 * {@link #endpoint(int)} give: no invalid backend, none without endpoints, no backend filters.
+	 */
+	boolean plain() {
+		return plain;
+	}
+
+	/** {@code namespace/name} of a backend, as metrics and access logs name it. */
+	String backendName(int backend) {
+		return backendNames[backend];
+	}
+
+	/** The next endpoint of a Service backend, round-robin; null when it has none. */
+	Endpoint endpoint(int backend) {
+		ServiceBackend service = (ServiceBackend) ((Forward) action).backends().get(backend).backend();
+		return service.endpoints().isEmpty() ? null
+				: service.endpoints().get(Math.floorMod(cursors[backend].getAndIncrement(), service.endpoints().size()));
 	}
 
 	@Override
@@ -85,11 +112,10 @@ final class ForwardFilter implements GatewayFilter {
 			return respond(exchange, invalid.status());
 		}
 		ServiceBackend service = (ServiceBackend) forward.backends().get(chosen).backend();
-		if (service.endpoints().isEmpty()) {
+		Endpoint endpoint = endpoint(chosen);
+		if (endpoint == null) {
 			return respond(exchange, 503);
 		}
-		Endpoint endpoint = service.endpoints()
-			.get(Math.floorMod(cursors[chosen].getAndIncrement(), service.endpoints().size()));
 		URI url = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
 		String host = endpoint.address().contains(":") ? "[" + endpoint.address() + "]" : endpoint.address();
 		URI target = UriComponentsBuilder.fromUri(url)
@@ -142,7 +168,8 @@ final class ForwardFilter implements GatewayFilter {
 		return result;
 	}
 
-	private int choose() {
+	/** A backend by weight. */
+	int choose() {
 		if (cumulativeWeights.length == 1) {
 			return 0;
 		}

@@ -124,7 +124,17 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			return cursor.apply(key);
 		};
 		RouteMatchPredicate predicate = new RouteMatchPredicate(entry);
-		return new Built(new RouteIndex.Candidate(route(predicate, cursorOf), predicate), List.copyOf(keys));
+		ForwardFilter forward = new ForwardFilter(entry.action(), cursorOf, extension -> extension(entry, extension));
+		return new Built(new RouteIndex.Candidate(route(predicate, forward), predicate, direct(entry, forward)),
+				List.copyOf(keys));
+	}
+
+	/** HTTPRoute rules with no filters, timeouts or retries to plain backends can skip the filter chain. */
+	private static ForwardFilter direct(RouteEntry entry, ForwardFilter forward) {
+		boolean plain = entry.source().startsWith("httproute/") && entry.filters().isEmpty()
+				&& entry.timeouts().request() == null && entry.timeouts().backendRequest() == null
+				&& entry.retry() == null && forward.plain();
+		return plain ? forward : null;
 	}
 
 	/** The route table's routes indexed for lookup. */
@@ -133,16 +143,14 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	}
 
 	/** The table's order is the list's: every route has order 0, so sorting them (as the route cache does) keeps it. */
-	private Route route(RouteMatchPredicate predicate, Function<ServiceBackend, AtomicInteger> cursors) {
+	private Route route(RouteMatchPredicate predicate, ForwardFilter forward) {
 		RouteEntry entry = predicate.entry();
 		List<GatewayFilter> filters = new ArrayList<>();
 		int position = 1;
 		for (RouteFilter filter : entry.filters()) {
 			filters.add(new OrderedGatewayFilter(filter(filter, entry), position++));
 		}
-		filters.add(new OrderedGatewayFilter(
-				new ForwardFilter(entry.action(), cursors, extension -> extension(entry, extension)),
-				ForwardFilter.ORDER));
+		filters.add(new OrderedGatewayFilter(forward, ForwardFilter.ORDER));
 		if (entry.timeouts().request() != null) {
 			filters.add(new OrderedGatewayFilter(new TimeoutFilter(entry.timeouts().request()),
 					TimeoutFilter.REQUEST_ORDER));

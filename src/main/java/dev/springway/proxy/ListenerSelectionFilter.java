@@ -32,6 +32,10 @@ public final class ListenerSelectionFilter implements WebFilter, Ordered {
 		this.index = index;
 	}
 
+	ListenerIndex index() {
+		return index;
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		String host = Hostnames.hostOf(exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST));

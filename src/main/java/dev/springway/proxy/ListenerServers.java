@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -43,7 +44,7 @@ public final class ListenerServers implements AutoCloseable {
 	 * A bound socket; {@code keys} is null for cleartext and picks the certificate per handshake for TLS;
 	 * {@code clients} validates client certificates when the socket requests them ({@code clientAuth}).
 	 */
-	private record Bound(DisposableServer server, SniKeyManager keys, ClientAuth clientAuth,
+	private record Bound(DisposableServer server, ChannelGroup connections, SniKeyManager keys, ClientAuth clientAuth,
 			ClientTrustManager clients) {
 
 		boolean tls() {
@@ -61,10 +62,14 @@ public final class ListenerServers implements AutoCloseable {
 	/** How long the requests in flight on a socket that is no longer wanted may take to finish. */
 	private final Duration drainTimeout;
 
-	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits, Duration drainTimeout) {
+	/** Takes plain requests on cleartext sockets past WebFlux; null: none is. */
+	private final FastPath fastPath;
+
+	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits, Duration drainTimeout, FastPath fastPath) {
 		this.handler = new ReactorHttpHandlerAdapter(httpHandler);
 		this.limits = limits;
 		this.drainTimeout = drainTimeout;
+		this.fastPath = fastPath;
 	}
 
 	/**
@@ -98,11 +103,11 @@ public final class ListenerServers implements AutoCloseable {
 			log.info("Closing listener socket {}", bound.getKey());
 			if (on != null) {
 				// the socket is bound again at once in the other mode, so it must be free first
-				disposeNow(bound.getValue().server(), Duration.ofSeconds(5));
+				disposeNow(bound.getValue(), Duration.ofSeconds(5));
 			}
 			else {
 				// the listening socket closes now; its requests in flight finish without holding up this apply
-				Mono.fromRunnable(() -> disposeNow(bound.getValue().server(), drainTimeout))
+				Mono.fromRunnable(() -> disposeNow(bound.getValue(), drainTimeout))
 					.subscribeOn(Schedulers.boundedElastic())
 					.subscribe();
 			}
@@ -133,6 +138,7 @@ public final class ListenerServers implements AutoCloseable {
 
 	/** Cleartext sockets speak HTTP/1.1 and h2c with prior knowledge; TLS sockets offer h2 and http/1.1 by ALPN. */
 	private Bound bind(SocketKey socket, List<ListenerSpec> listeners) {
+		DefaultChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		HttpServer server = HttpServer.create()
 			.host(socket.address())
 			.port(socket.port())
@@ -142,12 +148,19 @@ public final class ListenerServers implements AutoCloseable {
 				.maxHeaderListSize(limits.maxHeaderSize().toBytes()))
 			.idleTimeout(limits.idleTimeout())
 			// tracked connections let disposeNow wait for the requests in flight
-			.channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
+			.channelGroup(connections)
 			.doOnChannelInit(connectionLimit())
 			.handle(handler);
 		if (!listeners.get(0).isTls()) {
+			if (fastPath != null) {
+				server = server.doOnChannelInit((observer, channel, remote) -> {
+					if (channel.parent() instanceof ServerChannel) {
+						fastPath.install(channel, connections);
+					}
+				});
+			}
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
-					null, ClientAuth.NONE, null);
+					connections, null, ClientAuth.NONE, null);
 		}
 		SniKeyManager keys = new SniKeyManager(listeners);
 		ClientAuth clientAuth = clientAuth(listeners);
@@ -160,7 +173,7 @@ public final class ListenerServers implements AutoCloseable {
 		Http2SslContextSpec sslContext = context;
 		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
 			.secure(spec -> spec.sslContext(sslContext))
-			.bindNow(Duration.ofSeconds(10)), keys, clientAuth, clients);
+			.bindNow(Duration.ofSeconds(10)), connections, keys, clientAuth, clients);
 	}
 
 	/** Closes each connection accepted beyond {@code maxConnections} on one socket. */
@@ -198,18 +211,26 @@ public final class ListenerServers implements AutoCloseable {
 	public synchronized void drain(Duration timeout) {
 		draining = true;
 		// all sockets at once: disposeNow closes the socket, then waits for its connections' requests
-		Mono.when(servers.values().stream().map(bound -> Mono.fromRunnable(() -> disposeNow(bound.server(), timeout))
+		Mono.when(servers.values().stream().map(bound -> Mono.fromRunnable(() -> disposeNow(bound, timeout))
 			.subscribeOn(Schedulers.boundedElastic())).toList()).block();
 		servers.clear();
 	}
 
-	private static void disposeNow(DisposableServer server, Duration timeout) {
+	/** Closes a socket, waiting up to {@code timeout} for its requests in flight (Reactor Netty's and the fast path's). */
+	private void disposeNow(Bound bound, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (fastPath != null) {
+			fastPath.close(bound.connections());
+		}
 		try {
-			server.disposeNow(timeout);
+			bound.server().disposeNow(timeout);
 		}
 		catch (IllegalStateException timedOut) {
-			log.warn("Requests still in flight on {} after {}; their connections are closed", server.address(),
+			log.warn("Requests still in flight on {} after {}; their connections are closed", bound.server().address(),
 					timeout);
+		}
+		if (fastPath != null) {
+			fastPath.awaitIdle(bound.connections(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		}
 	}
 

@@ -59,11 +59,16 @@ public final class ProxyHeadersFilter implements HttpHeadersFilter {
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders output = new HttpHeaders();
+		copy(input, output, request.getRemoteAddress(), request.getLocalAddress(), request.getSslInfo() != null);
+		return output;
+	}
+
+	/** Adds to {@code output} what the backend sees of a request from {@code peer} to {@code local}. */
+	void copy(HttpHeaders input, HttpHeaders output, InetSocketAddress peer, InetSocketAddress local, boolean tls) {
 		Set<String> dropped = named(input.get(HttpHeaders.CONNECTION));
-		InetSocketAddress peer = request.getRemoteAddress();
 		String peerIp = peer == null || peer.getAddress() == null ? null : peer.getAddress().getHostAddress();
 		boolean trusted = peerIp != null && trustedProxies.matcher(peerIp).matches();
-		HttpHeaders output = new HttpHeaders();
 		for (Map.Entry<String, List<String>> header : input.headerSet()) {
 			String name = header.getKey().toLowerCase(Locale.ROOT);
 			if (!HOP_BY_HOP.contains(name) && !dropped.contains(name) && (trusted || !FORWARDING.contains(name))) {
@@ -74,7 +79,7 @@ public final class ProxyHeadersFilter implements HttpHeadersFilter {
 			// gRPC needs trailers end to end; the client's own TE was dropped with the hop-by-hop headers
 			output.set("te", "trailers");
 		}
-		String proto = request.getSslInfo() != null ? "https" : "http";
+		String proto = tls ? "https" : "http";
 		String host = input.getFirst(HttpHeaders.HOST);
 		if (peerIp != null) {
 			output.add("X-Forwarded-For", peerIp);
@@ -84,15 +89,13 @@ public final class ProxyHeadersFilter implements HttpHeadersFilter {
 		if (host != null) {
 			output.add("X-Forwarded-Host", host);
 		}
-		InetSocketAddress local = request.getLocalAddress();
 		if (local != null) {
 			output.add("X-Forwarded-Port", Integer.toString(local.getPort()));
 		}
-		return output;
 	}
 
 	/** Copies only when there is something to drop, which is rare in responses. */
-	private static HttpHeaders forResponse(HttpHeaders input) {
+	static HttpHeaders forResponse(HttpHeaders input) {
 		Set<String> dropped = named(input.get(HttpHeaders.CONNECTION));
 		boolean any = false;
 		for (String name : input.headerNames()) {

@@ -12,14 +12,8 @@ import dev.springway.status.ResourceStatus.RouteParentStatus;
 import dev.springway.status.ResourceStatus.RouteStatus;
 import dev.springway.status.StatusReport;
 import dev.springway.translate.Hostnames;
-import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.server.reactive.AbstractServerHttpRequest;
-import org.springframework.http.server.reactive.SslInfo;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import reactor.core.publisher.Flux;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -75,7 +69,7 @@ public final class RouteExplainer {
 		if (listener == null) {
 			return new Explanation(null, null, null, null, passedOver);
 		}
-		DescribedRequest request = new DescribedRequest(question);
+		MatchRequest request = described(question);
 		RouteIndex.Candidate chosen = index.find(listener.ref(), host, request);
 		for (RouteEntry entry : table.routes()) {
 			if (chosen != null && entry.id().equals(chosen.predicate().entry().id())) {
@@ -116,45 +110,23 @@ public final class RouteExplainer {
 		return routes;
 	}
 
-	/** The described request, as route predicates read a received one. */
-	private static final class DescribedRequest extends AbstractServerHttpRequest {
+	/** The request a question describes, as route matching reads it. */
+	private static MatchRequest described(Question question) {
+		return new MatchRequest(HttpMethod.valueOf(question.method()), URI.create(question.pathWithQuery()),
+				headers(question));
+	}
 
-		DescribedRequest(Question question) {
-			super(HttpMethod.valueOf(question.method()), URI.create(question.pathWithQuery()), "", headers(question));
+	private static HttpHeaders headers(Question question) {
+		HttpHeaders headers = new HttpHeaders();
+		if (question.host() != null) {
+			headers.set(HttpHeaders.HOST, question.host());
 		}
-
-		private static HttpHeaders headers(Question question) {
-			HttpHeaders headers = new HttpHeaders();
-			if (question.host() != null) {
-				headers.set(HttpHeaders.HOST, question.host());
+		for (String header : question.headers()) {
+			int colon = header.indexOf(':');
+			if (colon > 0) {
+				headers.add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
 			}
-			for (String header : question.headers()) {
-				int colon = header.indexOf(':');
-				if (colon > 0) {
-					headers.add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
-				}
-			}
-			return headers;
 		}
-
-		@Override
-		protected MultiValueMap<String, HttpCookie> initCookies() {
-			return new LinkedMultiValueMap<>();
-		}
-
-		@Override
-		protected SslInfo initSslInfo() {
-			return null;
-		}
-
-		@Override
-		public <T> T getNativeRequest() {
-			throw new IllegalStateException("A described request has no native request");
-		}
-
-		@Override
-		public Flux<org.springframework.core.io.buffer.DataBuffer> getBody() {
-			return Flux.empty();
-		}
+		return headers;
 	}
 }

@@ -24,8 +24,11 @@ public final class RouteIndex {
 
 	public static final RouteIndex EMPTY = new RouteIndex(Map.of());
 
-	/** A route with the predicate it was built with; the index only narrows which predicates are tried. */
-	public record Candidate(Route route, RouteMatchPredicate predicate) {
+	/**
+	 * A route with the predicate it was built with; the index only narrows which predicates are tried.
+	 * {@code direct} is the route's backend choice when the {@link FastPath} may forward its requests, else null.
+	 */
+	public record Candidate(Route route, RouteMatchPredicate predicate, ForwardFilter direct) {
 	}
 
 	private final Map<ListenerRef, Hosts> listeners;

@@ -52,15 +52,25 @@ public final class RouteMetricsFilter implements GlobalFilter, Ordered {
 		if (route == null || listener == null) {
 			return;
 		}
-		String backend = exchange.getAttributeOrDefault(BACKEND_ATTR, "none");
 		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		int statusClass = status == null ? 5 : Math.min(Math.max(status.value() / 100 - 1, 0), 4);
+		String error = exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null ? "connect"
+				: exchange.getAttribute(BackendRoutingFilter.CLOSED_ATTR) != null ? "closed" : null;
+		record(route, listener, exchange.getAttributeOrDefault(BACKEND_ATTR, "none"),
+				status == null ? 0 : status.value(), nanos, error);
+	}
+
+	/**
+	 * One request through {@code route}: {@code status} 0 when none was sent; {@code error} {@code connect} or
+	 * {@code closed} when the backend failed so (a 504 counts as {@code timeout}).
+	 */
+	void record(Route route, ListenerRef listener, String backend, int status, long nanos, String error) {
+		int statusClass = status == 0 ? 5 : Math.min(Math.max(status / 100 - 1, 0), 4);
 		timers.computeIfAbsent(route.getId(), id -> new ConcurrentHashMap<>())
 			.computeIfAbsent(backend, name -> timers(route, listener, name))[statusClass]
 			.record(nanos, TimeUnit.NANOSECONDS);
-		String error = exchange.getAttribute(BackendRoutingFilter.CONNECT_FAILED_ATTR) != null ? "connect"
-				: exchange.getAttribute(BackendRoutingFilter.CLOSED_ATTR) != null ? "closed"
-						: status != null && status.value() == 504 ? "timeout" : null;
+		if (error == null && status == 504) {
+			error = "timeout";
+		}
 		if (error != null) {
 			registry.counter("springway.backend.errors", "backend", backend, "reason", error).increment();
 		}

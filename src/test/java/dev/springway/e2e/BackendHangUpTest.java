@@ -63,14 +63,16 @@ class BackendHangUpTest {
 	void bodilessRequestsSurviveAPooledConnectionClosedOnReuse() {
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> TestHttp.statusOrRefused(ADDRESS, port, "once.example.com", "/") == 200);
+		// backend connections are pooled per event loop: one client connection keeps to one loop and its pool
+		assertThat(TestHttp.getKeepAlive(ADDRESS, port, "once.example.com", "/first").status()).isEqualTo(200);
 		int before = oncePerConnection.received();
 		for (int i = 0; i < 5; i++) {
-			assertThat(TestHttp.get(ADDRESS, port, "once.example.com", "/again").status()).isEqualTo(200);
+			assertThat(TestHttp.getKeepAlive(ADDRESS, port, "once.example.com", "/again").status()).isEqualTo(200);
 		}
 		// every request met the connection its predecessor left in the pool, which hung up, and was sent again
 		assertThat(oncePerConnection.received() - before).isEqualTo(10);
 
-		TestHttp.Response post = TestHttp.post(ADDRESS, port, "once.example.com", "/upload", "a body");
+		TestHttp.Response post = TestHttp.postKeepAlive(ADDRESS, port, "once.example.com", "/upload", "a body");
 		assertThat(post.status()).isEqualTo(502);
 		assertThat(post.body()).doesNotContain("Exception").doesNotContain("premature");
 	}

@@ -20,6 +20,10 @@ final class TestHttp {
 	private static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.newConnection())
 		.responseTimeout(Duration.ofSeconds(5));
 
+	/** One keep-alive connection for every request, so that they are served by the same event loop of the gateway. */
+	private static final HttpClient KEEP_ALIVE = HttpClient.create(ConnectionProvider.create("test-keep-alive", 1))
+		.responseTimeout(Duration.ofSeconds(5));
+
 	record Response(int status, HttpHeaders headers, String body) {
 
 		JsonNode json() {
@@ -42,6 +46,11 @@ final class TestHttp {
 		return get(CLIENT, address, port, host, path, headers);
 	}
 
+	/** A GET over the one keep-alive connection. */
+	static Response getKeepAlive(String address, int port, String host, String path) {
+		return get(KEEP_ALIVE, address, port, host, path);
+	}
+
 	/** An OPTIONS request (a CORS preflight, say). */
 	static Response options(String address, int port, String host, String path, String... headers) {
 		return CLIENT.headers(h -> {
@@ -60,7 +69,17 @@ final class TestHttp {
 
 	/** A POST with a text body. */
 	static Response post(String address, int port, String host, String path, String body) {
-		return CLIENT.headers(h -> h.set("Host", host))
+		return post(CLIENT, address, port, host, path, body);
+	}
+
+	/** A POST over the one keep-alive connection. */
+	static Response postKeepAlive(String address, int port, String host, String path, String body) {
+		return post(KEEP_ALIVE, address, port, host, path, body);
+	}
+
+	private static Response post(HttpClient client, String address, int port, String host, String path,
+			String body) {
+		return client.headers(h -> h.set("Host", host))
 			.post()
 			.uri("http://" + address + ":" + port + path)
 			.send(Mono.just(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)))

@@ -1,0 +1,204 @@
+package dev.springway.proxy;
+
+import dev.springway.routetable.ListenerRef;
+import dev.springway.routetable.ListenerSpec;
+import dev.springway.translate.Hostnames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
+import org.springframework.util.unit.DataSize;
+import reactor.netty.NettyPipeline;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Forwards requests of plain routes (HTTPRoute rules without filters, timeouts or retries whose backends are
+ * cleartext HTTP/1.1 Service ports with endpoints) on the client's own Netty connection, without Reactor Netty's
+ * server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three quarters of a proxied request.
+ * It makes the same choices as that chain, from the same objects: the listener ({@link ListenerIndex}), the route
+ * ({@link RouteIndex}), the backend and endpoint (the route's {@link ForwardFilter}), the headers
+ * ({@link ProxyHeadersFilter}), metrics ({@link RouteMetricsFilter}) and access log. Anything else (other routes,
+ * no route, HTTP/2, TLS, upgrades, {@code Expect}, CORS preflights, requests near a limit) takes the chain.
+ */
+public final class FastPath {
+
+	static final String HANDLER_NAME = "springway.fastPath";
+
+	/**
+	 * @param maxHeaderCount requests with more header fields take the chain (which answers 431)
+	 * @param maxRequestBody with a limit, only requests whose Content-Length is within it are taken
+	 * @param idleTimeout the listeners' idle timeout, suspended while a request is in flight
+	 * @param connectTimeout backend connection timeout
+	 * @param responseTimeout time to a backend's response head before the client gets 504; null: none
+	 * @param trustedProxies regex of the peers whose forwarding headers are kept
+	 * @param accessLog whether requests are logged on {@code springway.access}
+	 */
+	public record Settings(int maxHeaderCount, DataSize maxRequestBody, Duration idleTimeout, Duration connectTimeout,
+			Duration responseTimeout, String trustedProxies, boolean accessLog) {
+	}
+
+	/** A request the fast path takes: its route, listener, parsed target and headers (a view of Netty's). */
+	record Plan(RouteIndex.Candidate candidate, ListenerRef listener, URI uri, HttpHeaders headers) {
+	}
+
+	private final GatewayApiRouteLocator routes;
+
+	private final ListenerSelectionFilter listeners;
+
+	private final RouteMetricsFilter metrics;
+
+	private final ProxyHeadersFilter proxyHeaders;
+
+	private final Settings settings;
+
+	private final long maxBody;
+
+	private final BackendConnections backends;
+
+	/** Connections with a request in flight here, which Reactor Netty's drain would not wait for. */
+	private final Set<FastPathHandler> busy = ConcurrentHashMap.newKeySet();
+
+	/** The sockets being closed, by the group of their connections. */
+	private final Set<ChannelGroup> closing = ConcurrentHashMap.newKeySet();
+
+	/** {@code springway.fastpath.requests}: how much of the traffic skips the filter chain. */
+	private final Counter taken;
+
+	public FastPath(GatewayApiRouteLocator routes, ListenerSelectionFilter listeners, RouteMetricsFilter metrics,
+			MeterRegistry registry, Settings settings) {
+		this.taken = Counter.builder("springway.fastpath.requests")
+			.description("Requests forwarded by the fast path, without WebFlux and the filter chain")
+			.register(registry);
+		this.routes = routes;
+		this.listeners = listeners;
+		this.metrics = metrics;
+		this.settings = settings;
+		this.proxyHeaders = new ProxyHeadersFilter(settings.trustedProxies());
+		this.maxBody = settings.maxRequestBody() == null ? Long.MAX_VALUE : settings.maxRequestBody().toBytes();
+		this.backends = new BackendConnections(settings.connectTimeout());
+	}
+
+	/**
+	 * Puts the fast path in front of Reactor Netty's handling of a cleartext HTTP/1.1 connection; {@code tracked}
+	 * is the group Reactor Netty drains the socket's connections by.
+	 */
+	public void install(Channel channel, ChannelGroup tracked) {
+		if (channel.pipeline().get(NettyPipeline.HttpTrafficHandler) != null) {
+			channel.pipeline().addBefore(NettyPipeline.HttpTrafficHandler, HANDLER_NAME,
+					new FastPathHandler(this, tracked));
+		}
+	}
+
+	/** What a request is forwarded with here, or null when it takes the filter chain. */
+	Plan plan(Channel channel, HttpRequest request) {
+		if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
+				|| request.uri().isEmpty() || request.uri().charAt(0) != '/') {
+			return null;
+		}
+		io.netty.handler.codec.http.HttpHeaders headers = request.headers();
+		if (headers.size() > settings.maxHeaderCount() || headers.contains(HttpHeaderNames.UPGRADE)
+				|| headers.contains(HttpHeaderNames.EXPECT) || isPreflight(request) || !withinBodyLimit(request)) {
+			return null;
+		}
+		String host = Hostnames.hostOf(headers.get(HttpHeaderNames.HOST));
+		ListenerSpec listener = listeners.index().select((InetSocketAddress) channel.localAddress(), host);
+		if (listener == null || listener.isTls()) {
+			return null;
+		}
+		URI uri;
+		try {
+			uri = new URI(request.uri());
+		}
+		catch (URISyntaxException invalid) {
+			return null;
+		}
+		HttpHeaders view = new HttpHeaders(new Netty4HeadersAdapter(headers));
+		RouteIndex.Candidate candidate = routes.index()
+			.find(listener.ref(), host, new MatchRequest(org.springframework.http.HttpMethod.valueOf(request.method().name()), uri, view));
+		if (candidate == null || candidate.direct() == null) {
+			return null;
+		}
+		taken.increment();
+		return new Plan(candidate, listener.ref(), uri, view);
+	}
+
+	private static boolean isPreflight(HttpRequest request) {
+		return request.method() == HttpMethod.OPTIONS && request.headers().contains(HttpHeaderNames.ORIGIN)
+				&& request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+	}
+
+	private boolean withinBodyLimit(HttpRequest request) {
+		if (maxBody == Long.MAX_VALUE) {
+			return true;
+		}
+		return !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) <= maxBody;
+	}
+
+	/** The backend's view of the client's headers: hop-by-hop ones dropped, forwarding ones added. */
+	void copyHeaders(HttpHeaders input, io.netty.handler.codec.http.HttpHeaders output, Channel client) {
+		proxyHeaders.copy(input, new HttpHeaders(new Netty4HeadersAdapter(output)),
+				(InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(), false);
+	}
+
+	Settings settings() {
+		return settings;
+	}
+
+	RouteMetricsFilter metrics() {
+		return metrics;
+	}
+
+	BackendConnections backends() {
+		return backends;
+	}
+
+	void busy(FastPathHandler handler) {
+		busy.add(handler);
+		if (isClosing(handler.tracked())) {
+			handler.untrack();
+		}
+	}
+
+	void idle(FastPathHandler handler) {
+		busy.remove(handler);
+	}
+
+	/** Whether the connections of a socket close after their response (the socket is closing). */
+	boolean isClosing(ChannelGroup socket) {
+		return !closing.isEmpty() && closing.contains(socket);
+	}
+
+	/**
+	 * Before Reactor Netty closes a socket and drains its connections ({@code socket}): takes those with a request
+	 * in flight here out of that drain, which would close them at once (it waits only for requests it serves
+	 * itself), and has them close after their response; {@link #awaitIdle} waits for them.
+	 */
+	public void close(ChannelGroup socket) {
+		closing.add(socket);
+		busy.stream().filter(handler -> handler.tracked() == socket).forEach(FastPathHandler::untrack);
+	}
+
+	/** Waits until a closing socket's requests in flight here are done or {@code timeout} passed, then closes them. */
+	public void awaitIdle(ChannelGroup socket, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (busy.stream().anyMatch(handler -> handler.tracked() == socket) && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+		}
+		busy.stream().filter(handler -> handler.tracked() == socket).forEach(FastPathHandler::close);
+		closing.remove(socket);
+	}
+}

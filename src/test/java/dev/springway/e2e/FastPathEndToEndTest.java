@@ -1,0 +1,266 @@
+package dev.springway.e2e;
+
+import dev.springway.demo.EchoBackend;
+import dev.springway.testing.FreePorts;
+import dev.springway.testing.Manifests;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fast path against the filter chain on real sockets: a plain route (forwarded by the fast path) and the same
+ * route with a header filter (which takes the chain) must look the same to the backend and to the client, answer
+ * pipelined requests in order whichever path each takes, stream bodies, and fail the same way (503 for a refused
+ * connection, 504 past the response timeout). Requests are written byte for byte, so hop-by-hop and forwarding
+ * headers are exactly what a client sends.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FastPathEndToEndTest {
+
+	static final String ADDRESS = "127.0.0.44";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static EchoBackend backend;
+
+	static int port;
+
+	@Autowired
+	MeterRegistry registry;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		backend = EchoBackend.onRandomPort("default", "echo");
+		port = FreePorts.on(ADDRESS);
+		Path folder = Files.createTempDirectory("springway-fastpath");
+		Files.writeString(folder.resolve("world.yaml"), Manifests.gatewayClass("springway", Manifests.CONTROLLER)
+				+ Manifests.gateway("gw", "springway", ADDRESS, port) + Manifests.service("app", backend.port())
+				+ Manifests.service("down", FreePorts.any())
+				+ Manifests.route("plain", "gw", "plain.example.com", "/", "app")
+				+ Manifests.route("down", "gw", "down.example.com", "/", "down") + """
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: HTTPRoute
+						metadata: {name: chained}
+						spec:
+						  parentRefs: [{name: gw}]
+						  hostnames: [chained.example.com]
+						  rules:
+						  - filters:
+						    - type: RequestHeaderModifier
+						      requestHeaderModifier: {add: [{name: X-Chain, value: "yes"}]}
+						    backendRefs: [{name: app, port: 8080}]
+						""");
+		registry.add("springway.file.directory", folder::toString);
+		registry.add("management.server.port", () -> "0");
+		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+	}
+
+	@AfterAll
+	static void stopBackend() {
+		backend.close();
+	}
+
+	@BeforeEach
+	void routesServe() {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> TestHttp.statusOrRefused(ADDRESS, port, "chained.example.com", "/") == 200
+					&& TestHttp.statusOrRefused(ADDRESS, port, "plain.example.com", "/") == 200);
+	}
+
+	@Test
+	void plainAndChainedRequestsLookTheSameToTheBackendAndTheClient() throws IOException {
+		String headers = "X-Custom: one\r\nX-Custom: two\r\nConnection: keep-alive, X-Hop\r\nX-Hop: dropped\r\n"
+				+ "Keep-Alive: timeout=5\r\nX-Forwarded-For: 6.6.6.6\r\nForwarded: for=6.6.6.6\r\n"
+				+ "X-Echo-Set-Header: X-Out: o,Keep-Alive: timeout=9\r\n";
+		double before = taken();
+		Response plain = exchange(request("GET", "plain.example.com", "/a/b%20c?x=1&y=%2F", headers, null)).get(0);
+		assertThat(taken()).isEqualTo(before + 1);
+		Response chained = exchange(request("GET", "chained.example.com", "/a/b%20c?x=1&y=%2F", headers, null))
+			.get(0);
+		assertThat(taken()).isEqualTo(before + 1);
+
+		assertThat(plain.status()).isEqualTo(200);
+		JsonNode seen = JSON.readTree(plain.body());
+		assertThat(seen.get("path").asString()).isEqualTo("/a/b%20c?x=1&y=%2F");
+		assertThat(seen.get("proto").asString()).isEqualTo("HTTP/1.1");
+		assertThat(backendHeaders(plain)).doesNotContainKeys("connection", "x-hop", "keep-alive")
+			.containsEntry("x-custom", List.of("one", "two"))
+			.containsEntry("x-forwarded-for", List.of("127.0.0.1"))
+			.containsEntry("x-forwarded-proto", List.of("http"))
+			.containsEntry("x-forwarded-port", List.of(String.valueOf(port)));
+		Map<String, List<String>> fromChain = backendHeaders(chained);
+		assertThat(fromChain.remove("x-chain")).containsExactly("yes");
+		// the chain's HTTP client adds these when the client sent none; the fast path forwards what was sent
+		fromChain.keySet().removeAll(List.of("accept", "user-agent"));
+		assertThat(withoutHost(backendHeaders(plain))).isEqualTo(withoutHost(fromChain));
+		assertThat(plain.headers().get("x-out")).isEqualTo(chained.headers().get("x-out")).containsExactly("o");
+		assertThat(plain.headers()).doesNotContainKey("keep-alive");
+		assertThat(chained.headers()).doesNotContainKey("keep-alive");
+		assertThat(plain.headers().get("content-type")).isEqualTo(chained.headers().get("content-type"));
+	}
+
+	@Test
+	void pipelinedRequestsAreAnsweredInOrderWhicheverPathEachTakes() throws IOException {
+		List<Response> responses = exchange(request("GET", "plain.example.com", "/p1", "", null)
+				+ request("GET", "chained.example.com", "/c1", "", null)
+				+ request("GET", "plain.example.com", "/p2", "", null)
+				+ request("POST", "plain.example.com", "/p3", "", "a body")
+				+ request("GET", "chained.example.com", "/c2", "", null));
+
+		assertThat(responses).extracting(r -> JSON.readTree(r.body()).get("path").asString())
+			.containsExactly("/p1", "/c1", "/p2", "/p3", "/c2");
+	}
+
+	@Test
+	void aClientThatAsksToCloseIsAnsweredAndClosed() throws IOException {
+		try (Socket socket = new Socket(ADDRESS, port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(request("GET", "plain.example.com", "/last", "Connection: close\r\n", null)
+					.getBytes(StandardCharsets.ISO_8859_1));
+			Response response = read(socket.getInputStream());
+
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.headers().get("connection")).containsExactly("close");
+			assertThat(socket.getInputStream().read()).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void requestBodiesStreamToTheBackend() throws IOException {
+		String body = "x".repeat(3_000_000);
+		Response sized = exchange(request("POST", "plain.example.com", "/sized", "", body)).get(0);
+		Response chunked = exchange("POST /chunked HTTP/1.1\r\nHost: plain.example.com\r\n"
+				+ "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").get(0);
+
+		assertThat(sized.status()).isEqualTo(200);
+		assertThat(chunked.status()).isEqualTo(200);
+		assertThat(backend.received()).contains("POST /sized 3000000", "POST /chunked 11");
+	}
+
+	@Test
+	void refusedConnectionsAnswer503AndSlowBackends504() throws IOException {
+		double refused = registry.counter("springway.backend.errors", "backend", "default/down", "reason", "connect")
+			.count();
+
+		assertThat(exchange(request("GET", "down.example.com", "/", "", null)).get(0).status()).isEqualTo(503);
+		assertThat(exchange(request("GET", "plain.example.com", "/slow?delay=3s", "", null)).get(0).status())
+			.isEqualTo(504);
+		assertThat(exchange(request("GET", "chained.example.com", "/slow?delay=3s", "", null)).get(0).status())
+			.isEqualTo(504);
+		assertThat(registry.counter("springway.backend.errors", "backend", "default/down", "reason", "connect")
+			.count()).isEqualTo(refused + 1);
+	}
+
+	private double taken() {
+		return registry.counter("springway.fastpath.requests").count();
+	}
+
+	private static String request(String method, String host, String target, String headers, String body) {
+		String length = body == null ? "" : "Content-Length: " + body.length() + "\r\n";
+		return method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + headers + length + "\r\n"
+				+ (body == null ? "" : body);
+	}
+
+	private static Map<String, List<String>> backendHeaders(Response response) {
+		Map<String, List<String>> headers = new TreeMap<>();
+		JSON.readTree(response.body())
+			.get("headers")
+			.properties()
+			.forEach(header -> headers.put(header.getKey().toLowerCase(Locale.ROOT),
+					header.getValue().valueStream().map(JsonNode::asString).toList()));
+		return headers;
+	}
+
+	/** The headers that name the host the client asked for, which differs between the two routes. */
+	private static Map<String, List<String>> withoutHost(Map<String, List<String>> headers) {
+		Map<String, List<String>> rest = new TreeMap<>(headers);
+		rest.keySet().removeAll(List.of("host", "x-forwarded-host", "forwarded"));
+		return rest;
+	}
+
+	record Response(int status, Map<String, List<String>> headers, String body) {
+	}
+
+	/** Writes {@code requests} at once on one connection and reads a response per request, in order. */
+	private static List<Response> exchange(String requests) throws IOException {
+		int expected = requests.split("HTTP/1.1\r\n", -1).length - 1;
+		try (Socket socket = new Socket(ADDRESS, port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			InputStream in = socket.getInputStream();
+			List<Response> responses = new ArrayList<>();
+			for (int i = 0; i < expected; i++) {
+				try {
+					responses.add(read(in));
+				}
+				catch (IOException ex) {
+					throw new IOException("response " + i + " after " + responses, ex);
+				}
+			}
+			return responses;
+		}
+	}
+
+	private static Response read(InputStream in) throws IOException {
+		String[] lines = line(in, "\r\n\r\n").split("\r\n");
+		int status = Integer.parseInt(lines[0].split(" ")[1]);
+		Map<String, List<String>> headers = new TreeMap<>();
+		for (int i = 1; i < lines.length; i++) {
+			int colon = lines[i].indexOf(':');
+			headers.computeIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+				.add(lines[i].substring(colon + 1).trim());
+		}
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		if (headers.containsKey("content-length")) {
+			body.write(in.readNBytes(Integer.parseInt(headers.get("content-length").get(0))));
+		}
+		else if (headers.getOrDefault("transfer-encoding", List.of()).contains("chunked")) {
+			for (int size = Integer.parseInt(line(in, "\r\n").trim(), 16); size > 0; size = Integer
+				.parseInt(line(in, "\r\n").trim(), 16)) {
+				body.write(in.readNBytes(size));
+				line(in, "\r\n");
+			}
+			line(in, "\r\n");
+		}
+		return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+	}
+
+	/** Bytes up to {@code end}, without it. */
+	private static String line(InputStream in, String end) throws IOException {
+		StringBuilder text = new StringBuilder();
+		while (!text.toString().endsWith(end)) {
+			int next = in.read();
+			if (next < 0) {
+				throw new IOException("connection closed after: " + text);
+			}
+			text.append((char) next);
+		}
+		return text.substring(0, text.length() - end.length());
+	}
+}
