@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.support.Netty4HeadersAdapter;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -233,12 +232,7 @@ final class FastExchange {
 		status = head.status().code();
 		backendKeepAlive = HttpUtil.isKeepAlive(head);
 		io.netty.handler.codec.http.HttpHeaders headers = head.headers();
-		HttpHeaders view = new HttpHeaders(new Netty4HeadersAdapter(headers));
-		HttpHeaders kept = ProxyHeadersFilter.forResponse(view);
-		if (kept != view) {
-			headers.clear();
-			kept.forEach(headers::add);
-		}
+		ProxyHeadersFilter.dropHopByHop(headers);
 		boolean bodyAllowed = !headRequest && status != 204 && status != 304;
 		if (bodyAllowed && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
