@@ -104,7 +104,7 @@ final class FastExchange {
 		this.plan = plan;
 		this.received = fastPath.settings().accessLog() ? Instant.now() : null;
 		io.netty.handler.codec.http.HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
-		fastPath.copyHeaders(plan.headers(), headers, client.channel());
+		fastPath.copyHeaders(plan, headers, client.channel());
 		boolean chunked = HttpUtil.isTransferEncodingChunked(request);
 		if (chunked) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -6,6 +6,8 @@ import dev.springway.translate.Hostnames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -27,12 +29,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Forwards requests of plain routes (HTTPRoute rules without filters, timeouts or retries whose backends are
- * cleartext HTTP/1.1 Service ports with endpoints) on the client's own Netty connection, without Reactor Netty's
+ * cleartext HTTP/1.1 Service ports with endpoints) on the client's own HTTP/1.1 connection (cleartext or TLS), without Reactor Netty's
  * server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three quarters of a proxied request.
  * It makes the same choices as that chain, from the same objects: the listener ({@link ListenerIndex}), the route
  * ({@link RouteIndex}), the backend and endpoint (the route's {@link ForwardFilter}), the headers
  * ({@link ProxyHeadersFilter}), metrics ({@link RouteMetricsFilter}) and access log. Anything else (other routes,
- * no route, HTTP/2, TLS, upgrades, {@code Expect}, CORS preflights, requests near a limit) takes the chain.
+ * no route, HTTP/2, upgrades, {@code Expect}, CORS preflights, requests near a limit) takes the chain.
  */
 public final class FastPath {
 
@@ -51,8 +53,8 @@ public final class FastPath {
 			Duration responseTimeout, String trustedProxies, boolean accessLog) {
 	}
 
-	/** A request the fast path takes: its route, listener, parsed target and headers (a view of Netty's). */
-	record Plan(RouteIndex.Candidate candidate, ListenerRef listener, URI uri, HttpHeaders headers) {
+	/** A request the fast path takes: its route, listener, parsed target, headers (a view of Netty's), and TLS. */
+	record Plan(RouteIndex.Candidate candidate, ListenerRef listener, URI uri, HttpHeaders headers, boolean tls) {
 	}
 
 	private final GatewayApiRouteLocator routes;
@@ -103,6 +105,23 @@ public final class FastPath {
 		}
 	}
 
+	/**
+	 * The same for a TLS connection, whose HTTP/1.1 pipeline exists only once ALPN chose it: installed when the
+	 * first decrypted bytes pass, by when Reactor Netty has set the pipeline up (for HTTP/2 nothing is installed).
+	 */
+	public void installAfterNegotiation(Channel channel, ChannelGroup tracked) {
+		channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HANDLER_NAME + ".installer",
+				new ChannelInboundHandlerAdapter() {
+
+					@Override
+					public void channelRead(ChannelHandlerContext ctx, Object msg) {
+						install(ctx.channel(), tracked);
+						ctx.fireChannelRead(msg);
+						ctx.pipeline().remove(this);
+					}
+				});
+	}
+
 	/** What a request is forwarded with here, or null when it takes the filter chain. */
 	Plan plan(Channel channel, HttpRequest request) {
 		if (!request.decoderResult().isSuccess() || request.protocolVersion() != HttpVersion.HTTP_1_1
@@ -115,8 +134,12 @@ public final class FastPath {
 			return null;
 		}
 		String host = Hostnames.hostOf(headers.get(HttpHeaderNames.HOST));
-		ListenerSpec listener = listeners.index().select((InetSocketAddress) channel.localAddress(), host);
-		if (listener == null || listener.isTls()) {
+		ListenerIndex index = listeners.index();
+		InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+		ListenerSpec listener = index.select(local, host);
+		// a misdirected request is answered 421 by the chain
+		if (listener == null
+				|| listener.isTls() && ListenerSelectionFilter.isMisdirected(index, channel, local, listener)) {
 			return null;
 		}
 		URI uri;
@@ -133,7 +156,7 @@ public final class FastPath {
 			return null;
 		}
 		taken.increment();
-		return new Plan(candidate, listener.ref(), uri, view);
+		return new Plan(candidate, listener.ref(), uri, view, listener.isTls());
 	}
 
 	private static boolean isPreflight(HttpRequest request) {
@@ -149,9 +172,9 @@ public final class FastPath {
 	}
 
 	/** The backend's view of the client's headers: hop-by-hop ones dropped, forwarding ones added. */
-	void copyHeaders(HttpHeaders input, io.netty.handler.codec.http.HttpHeaders output, Channel client) {
-		proxyHeaders.copy(input, new HttpHeaders(new Netty4HeadersAdapter(output)),
-				(InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(), false);
+	void copyHeaders(Plan plan, io.netty.handler.codec.http.HttpHeaders output, Channel client) {
+		proxyHeaders.copy(plan.headers(), new HttpHeaders(new Netty4HeadersAdapter(output)),
+				(InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(), plan.tls());
 	}
 
 	Settings settings() {

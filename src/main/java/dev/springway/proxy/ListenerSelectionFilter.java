@@ -16,6 +16,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
+import java.net.InetSocketAddress;
+
 /**
  * Runs before route lookup: records the request's listener and normalised host in exchange attributes, so route
  * predicates compare identities instead of re-parsing the request.
@@ -55,26 +57,31 @@ public final class ListenerSelectionFilter implements WebFilter, Ordered {
 		return chain.filter(exchange);
 	}
 
-	/** The TLS handshake chose a listener's certificate by SNI; a Host of another listener is misdirected (421). */
 	private static boolean isMisdirected(ListenerIndex index, ServerWebExchange exchange, ListenerSpec byHost) {
-		String serverName = serverName(exchange.getRequest());
-		if (serverName == null) {
-			return false;
-		}
-		ListenerSpec bySni = index.select(exchange.getRequest().getLocalAddress(), serverName);
-		return bySni != null && !bySni.ref().equals(byHost.ref());
-	}
-
-	/** The SNI name of the request's TLS connection (for HTTP/2, of the stream's parent connection). */
-	private static String serverName(ServerHttpRequest request) {
+		ServerHttpRequest request = exchange.getRequest();
 		while (request instanceof ServerHttpRequestDecorator decorator) {
 			request = decorator.getDelegate();
 		}
-		if (!(request instanceof AbstractServerHttpRequest nativeAware)
-				|| !(nativeAware.getNativeRequest() instanceof Connection connection)) {
-			return null;
+		return request instanceof AbstractServerHttpRequest nativeAware
+				&& nativeAware.getNativeRequest() instanceof Connection connection
+				&& isMisdirected(index, connection.channel(), exchange.getRequest().getLocalAddress(), byHost);
+	}
+
+	/**
+	 * The TLS handshake chose a listener's certificate by SNI; a Host of another listener is misdirected (421).
+	 * {@code channel} is the request's connection (for HTTP/2, the stream's).
+	 */
+	static boolean isMisdirected(ListenerIndex index, Channel channel, InetSocketAddress local, ListenerSpec byHost) {
+		String serverName = serverName(channel);
+		if (serverName == null) {
+			return false;
 		}
-		Channel channel = connection.channel();
+		ListenerSpec bySni = index.select(local, serverName);
+		return bySni != null && !bySni.ref().equals(byHost.ref());
+	}
+
+	/** The SNI name of a TLS connection (for HTTP/2, of the stream's parent connection). */
+	private static String serverName(Channel channel) {
 		SslHandler ssl = channel.pipeline().get(SslHandler.class);
 		if (ssl == null && channel.parent() != null) {
 			ssl = channel.parent().pipeline().get(SslHandler.class);

@@ -62,7 +62,7 @@ public final class ListenerServers implements AutoCloseable {
 	/** How long the requests in flight on a socket that is no longer wanted may take to finish. */
 	private final Duration drainTimeout;
 
-	/** Takes plain requests on cleartext sockets past WebFlux; null: none is. */
+	/** Takes plain HTTP/1.1 requests past WebFlux; null: none is. */
 	private final FastPath fastPath;
 
 	public ListenerServers(HttpHandler httpHandler, ListenerLimits limits, Duration drainTimeout, FastPath fastPath) {
@@ -171,6 +171,13 @@ public final class ListenerServers implements AutoCloseable {
 			context = context.configure(builder -> builder.clientAuth(clientAuth).trustManager(clients));
 		}
 		Http2SslContextSpec sslContext = context;
+		if (fastPath != null) {
+			server = server.doOnChannelInit((observer, channel, remote) -> {
+				if (channel.parent() instanceof ServerChannel) {
+					fastPath.installAfterNegotiation(channel, connections);
+				}
+			});
+		}
 		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
 			.secure(spec -> spec.sslContext(sslContext))
 			.bindNow(Duration.ofSeconds(10)), connections, keys, clientAuth, clients);

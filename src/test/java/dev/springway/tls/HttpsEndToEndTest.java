@@ -4,10 +4,12 @@ import dev.springway.testing.FreePorts;
 import dev.springway.demo.EchoBackend;
 import dev.springway.testing.Manifests;
 import dev.springway.testing.TestCertificates;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,6 +59,9 @@ class HttpsEndToEndTest {
 	/** What one TLS request saw: status, the certificate served, the protocol ALPN chose, the body. */
 	record Answer(int status, X509Certificate certificate, String protocol, String body) {
 	}
+
+	@Autowired
+	MeterRegistry registry;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -122,6 +127,18 @@ class HttpsEndToEndTest {
 		Answer wild = get("x.wild.example.com", "x.wild.example.com", HttpProtocol.HTTP11);
 		assertThat(wild.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=*.wild.example.com");
 		assertThat(wild.status()).isEqualTo(200);
+	}
+
+	@Test
+	void http11RequestsOfPlainRoutesTakeTheFastPathAndHttp2TheChainBothSayingHttps() {
+		double before = registry.counter("springway.fastpath.requests").count();
+		Answer http11 = get("a.example.com", "a.example.com", HttpProtocol.HTTP11);
+		assertThat(registry.counter("springway.fastpath.requests").count()).isEqualTo(before + 1);
+		Answer h2 = get("a.example.com", "a.example.com", HttpProtocol.H2);
+		assertThat(registry.counter("springway.fastpath.requests").count()).isEqualTo(before + 1);
+
+		assertThat(http11.body()).contains("\"X-Forwarded-Proto\":[\"https\"]").contains("proto=https");
+		assertThat(h2.body()).contains("\"X-Forwarded-Proto\":[\"https\"]").contains("proto=https");
 	}
 
 	@Test
