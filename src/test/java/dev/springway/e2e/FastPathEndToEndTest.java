@@ -1,6 +1,7 @@
 package dev.springway.e2e;
 
 import dev.springway.demo.EchoBackend;
+import dev.springway.e2e.RawHttp.Response;
 import dev.springway.testing.FreePorts;
 import dev.springway.testing.Manifests;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,15 +15,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,7 +140,7 @@ class FastPathEndToEndTest {
 			socket.getOutputStream()
 				.write(request("GET", "plain.example.com", "/last", "Connection: close\r\n", null)
 					.getBytes(StandardCharsets.ISO_8859_1));
-			Response response = read(socket.getInputStream());
+			Response response = RawHttp.read(socket.getInputStream());
 
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.headers().get("connection")).containsExactly("close");
@@ -203,64 +201,7 @@ class FastPathEndToEndTest {
 		return rest;
 	}
 
-	record Response(int status, Map<String, List<String>> headers, String body) {
-	}
-
-	/** Writes {@code requests} at once on one connection and reads a response per request, in order. */
 	private static List<Response> exchange(String requests) throws IOException {
-		int expected = requests.split("HTTP/1.1\r\n", -1).length - 1;
-		try (Socket socket = new Socket(ADDRESS, port)) {
-			socket.setSoTimeout(10_000);
-			socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
-			socket.getOutputStream().flush();
-			InputStream in = socket.getInputStream();
-			List<Response> responses = new ArrayList<>();
-			for (int i = 0; i < expected; i++) {
-				try {
-					responses.add(read(in));
-				}
-				catch (IOException ex) {
-					throw new IOException("response " + i + " after " + responses, ex);
-				}
-			}
-			return responses;
-		}
-	}
-
-	private static Response read(InputStream in) throws IOException {
-		String[] lines = line(in, "\r\n\r\n").split("\r\n");
-		int status = Integer.parseInt(lines[0].split(" ")[1]);
-		Map<String, List<String>> headers = new TreeMap<>();
-		for (int i = 1; i < lines.length; i++) {
-			int colon = lines[i].indexOf(':');
-			headers.computeIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-				.add(lines[i].substring(colon + 1).trim());
-		}
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		if (headers.containsKey("content-length")) {
-			body.write(in.readNBytes(Integer.parseInt(headers.get("content-length").get(0))));
-		}
-		else if (headers.getOrDefault("transfer-encoding", List.of()).contains("chunked")) {
-			for (int size = Integer.parseInt(line(in, "\r\n").trim(), 16); size > 0; size = Integer
-				.parseInt(line(in, "\r\n").trim(), 16)) {
-				body.write(in.readNBytes(size));
-				line(in, "\r\n");
-			}
-			line(in, "\r\n");
-		}
-		return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
-	}
-
-	/** Bytes up to {@code end}, without it. */
-	private static String line(InputStream in, String end) throws IOException {
-		StringBuilder text = new StringBuilder();
-		while (!text.toString().endsWith(end)) {
-			int next = in.read();
-			if (next < 0) {
-				throw new IOException("connection closed after: " + text);
-			}
-			text.append((char) next);
-		}
-		return text.substring(0, text.length() - end.length());
+		return RawHttp.exchange(ADDRESS, port, requests);
 	}
 }

@@ -29,8 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -214,28 +212,13 @@ class HostileClientTest {
 			socket.setSoTimeout(10_000);
 			socket.getOutputStream()
 				.write("GET /slow?delay=2s HTTP/1.1\r\nHost: app.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			assertThat(readResponseHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+			assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(200);
 			long answered = System.nanoTime();
 
 			assertThat(socket.getInputStream().read()).as("closed by the gateway").isEqualTo(-1);
 			assertThat(Duration.ofNanos(System.nanoTime() - answered)).isBetween(Duration.ofMillis(900),
 					Duration.ofSeconds(3));
 		}
-	}
-
-	/** The status line and headers, with the body (Content-Length) read past. */
-	private static String readResponseHead(InputStream in) throws IOException {
-		StringBuilder head = new StringBuilder();
-		while (!head.toString().endsWith("\r\n\r\n")) {
-			int next = in.read();
-			if (next < 0) {
-				throw new IOException("closed after " + head);
-			}
-			head.append((char) next);
-		}
-		Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
-		in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
-		return head.toString();
 	}
 
 	@Test
