@@ -115,16 +115,18 @@ public class SpringwayConfiguration {
 	@Bean
 	FastPath fastPath(SpringwayProperties properties, GatewayApiRouteLocator routes,
 			ListenerSelectionFilter listenerSelection, RouteMetricsFilter metrics, MeterRegistry registry,
-			HttpClientProperties client, GlobalCorsProperties cors, Environment environment) {
+			HttpClientProperties client, GlobalCorsProperties cors, ObjectProvider<AccessLogFilter> accessLog,
+			Environment environment) {
 		if (!properties.proxy().fastPath() || !cors.getCorsConfigurations().isEmpty()) {
 			return null;
 		}
 		return new FastPath(routes, listenerSelection, metrics, registry, new FastPath.Settings(
 				properties.listeners().maxHeaderCount(), properties.listeners().maxRequestBody(),
 				properties.listeners().idleTimeout(),
+				// unset, Reactor Netty's default connect timeout, as the chain's client has
 				Duration.ofMillis(client.getConnectTimeout() == null ? 30_000 : client.getConnectTimeout()),
 				client.getResponseTimeout(), environment.getProperty(TRUSTED_PROXIES, "(?!)"),
-				environment.getProperty("springway.access-log.enabled", Boolean.class, false)));
+				accessLog.getIfAvailable() != null));
 	}
 
 	@Bean
