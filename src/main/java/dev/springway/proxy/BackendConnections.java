@@ -81,7 +81,7 @@ final class BackendConnections {
 			channel.close();
 			return;
 		}
-		BackendHandler.of(channel).pooled(() -> connections.remove(channel));
+		BackendHandler.of(channel).pooled(connections);
 		connections.addLast(channel);
 	}
 }

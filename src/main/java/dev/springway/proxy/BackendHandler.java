@@ -5,13 +5,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayDeque;
+
 /** The end of a backend connection's pipeline: hands what the backend sends to the exchange using it. */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
 	private FastExchange exchange;
 
-	/** Run if the connection closes while it waits in the pool. */
-	private Runnable onIdleClose;
+	/** The pool the connection waits in, which it leaves if it closes there; null while in use. */
+	private ArrayDeque<Channel> pool;
 
 	static BackendHandler of(Channel channel) {
 		return channel.pipeline().get(BackendHandler.class);
@@ -19,7 +21,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
 	void use(FastExchange exchange) {
 		this.exchange = exchange;
-		this.onIdleClose = null;
+		this.pool = null;
 	}
 
 	/** The exchange is done with the connection; it is closed or pooled next. */
@@ -27,8 +29,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 		exchange = null;
 	}
 
-	void pooled(Runnable onIdleClose) {
-		this.onIdleClose = onIdleClose;
+	void pooled(ArrayDeque<Channel> pool) {
+		this.pool = pool;
 	}
 
 	@Override
@@ -63,8 +65,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 			exchange = null;
 			closed.backendClosed();
 		}
-		else if (onIdleClose != null) {
-			onIdleClose.run();
+		else if (pool != null) {
+			pool.remove(ctx.channel());
 		}
 	}
 
