@@ -20,6 +20,8 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -88,8 +90,11 @@ public final class FileResourceSource implements ResourceSource {
 	private record ParsedFile(Stamp stamp, List<HasMetadata> objects, List<String> identities, List<String> problems) {
 	}
 
-	/** What the provider remembers of an object across reloads. */
-	private record Tracked(Object spec, long generation, String creationTimestamp) {
+	/**
+	 * What the provider remembers of an object across reloads: a digest of its spec, not the spec as maps, which would
+	 * take as much memory again as the object itself.
+	 */
+	private record Tracked(byte[] specDigest, long generation, String creationTimestamp) {
 	}
 
 	public FileResourceSource(Path directory, Duration pollInterval, Clock clock) {
@@ -318,18 +323,30 @@ public final class FileResourceSource implements ResourceSource {
 	/** Fills in generation and creationTimestamp where the file leaves them out. */
 	private void stamp(HasMetadata object) {
 		String identity = identity(object);
-		Object spec = reader.serialization().convertValue(object, Map.class).get("spec");
+		byte[] specDigest = specDigest(object);
 		Tracked previous = tracked.get(identity);
 		var metadata = object.getMetadata();
 		if (metadata.getGeneration() == null) {
 			metadata.setGeneration(previous == null ? 1
-					: Objects.equals(previous.spec(), spec) ? previous.generation() : previous.generation() + 1);
+					: MessageDigest.isEqual(previous.specDigest(), specDigest) ? previous.generation()
+							: previous.generation() + 1);
 		}
 		if (metadata.getCreationTimestamp() == null) {
 			metadata.setCreationTimestamp(previous != null ? previous.creationTimestamp()
 					: clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
 		}
-		tracked.put(identity, new Tracked(spec, metadata.getGeneration(), metadata.getCreationTimestamp()));
+		tracked.put(identity, new Tracked(specDigest, metadata.getGeneration(), metadata.getCreationTimestamp()));
+	}
+
+	private byte[] specDigest(HasMetadata object) {
+		Object spec = reader.serialization().convertValue(object, Map.class).get("spec");
+		try {
+			return MessageDigest.getInstance("SHA-256")
+				.digest(reader.serialization().asJson(spec).getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-256", ex);
+		}
 	}
 
 	private static String identity(HasMetadata object) {
