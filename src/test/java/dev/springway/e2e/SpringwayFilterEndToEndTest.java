@@ -22,16 +22,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * SpringwayFilters on real traffic: a request size limit, a circuit breaker that opens on a failing backend and
- * closes again, a rate limit that two gateway instances enforce together through a real Redis, and refusals (not
+ * closes again and puts no cap on concurrent requests, a rate limit that two gateway instances enforce together through a real Redis, and refusals (not
  * allowed, unknown, bad arguments, expressions) visible in route status while the rest keeps serving.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -113,6 +118,26 @@ class SpringwayFilterEndToEndTest {
 		for (int i = 0; i < 3; i++) {
 			assertThat(TestHttp.get(ADDRESS, port, "breaker.example.com", failing).status()).as("closed again")
 				.isEqualTo(200);
+		}
+	}
+
+	@Test
+	void circuitBreakerLetsEveryConcurrentRequestThrough() throws Exception {
+		int concurrent = 40;
+		ExecutorService clients = Executors.newFixedThreadPool(concurrent);
+		try {
+			List<Future<Integer>> statuses = new ArrayList<>();
+			for (int i = 0; i < concurrent; i++) {
+				statuses.add(clients.submit(
+						() -> TestHttp.get(ADDRESS, port, "busy.example.com", "/?delay=500ms").status()));
+			}
+			for (Future<Integer> status : statuses) {
+				assertThat(status.get(10, TimeUnit.SECONDS)).as("no concurrency cap beside the breaker")
+					.isEqualTo(200);
+			}
+		}
+		finally {
+			clients.shutdownNow();
 		}
 	}
 
@@ -205,6 +230,7 @@ class SpringwayFilterEndToEndTest {
 				    redis-rate-limiter.burstCapacity: "4"
 				    redis-rate-limiter.requestedTokens: "1\""""));
 		yaml.append(filter("breaker", "CircuitBreaker", "name: flaky\n    statusCodes: \"500\""));
+		yaml.append(filter("busy", "CircuitBreaker", "name: busy"));
 		yaml.append(filter("small", "RequestSize", "maxSize: 1KB"));
 		yaml.append(filter("rewrite", "SetPath", "template: /x"));
 		yaml.append(filter("ghost", "NoSuchFilter", "anything: at-all"));
@@ -213,7 +239,7 @@ class SpringwayFilterEndToEndTest {
 		yaml.append(filter("expression", "RequestRateLimiter",
 				"keyResolver: \"#{T(java.lang.System).setProperty('springway.test.evaluated', 'yes')}\""));
 		yaml.append(Manifests.route("plain", "gw", "plain.example.com", "/", "app"));
-		for (String name : new String[] { "limit", "breaker", "small", "ghost", "typo", "bad-size", "expression" }) {
+		for (String name : new String[] { "limit", "breaker", "busy", "small", "ghost", "typo", "bad-size", "expression" }) {
 			String route = name.equals("limit") ? "limited" : name;
 			yaml.append(filteredRoute(route, "/", name));
 		}
