@@ -26,7 +26,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKEND, BACKEND_2, NGINX_PROXY, GATEWAY, MANAGEMENT = 18080, 18082, 18081, 18090, 19090
 HOST = "bench.local"
 # a small heap that grows only as needed and gives memory back: what a gateway pod with a few hundred MiB runs with
-JVM = ["-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"]
+# (and, as the image, the chart and provisioned proxies do, native memory freed by the JVM given back to the system)
+JVM = ["-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+       "-XX:TrimNativeHeapInterval=5000"]
 
 
 # ---------------------------------------------------------------------------------------------- processes
