@@ -259,8 +259,9 @@ def latency(text):
 def h2load(port, seconds, body):
     args = ["h2load", "-c", "20", "-m", "10", "-t", "2", "-d", body, "-H", "content-type: application/grpc",
             "-H", "te: trailers", "http://127.0.0.1:%d/echo.Echo/Echo" % port]
-    # both JVMs (the grpc-java backend and Springway) warm up; HTTP/2's code paths take the JIT twice as long
-    subprocess.run(args + ["-D", str(2 * WARM_UP)], check=True, capture_output=True)
+    # both JVMs (the grpc-java backend and Springway) warm up; through Springway, HTTP/2's code paths take the JIT
+    # about a minute to reach a steady rate (measured in 10 s steps: 400, 900, 1,400, 1,800, 3,000, 4,100, 4,700 calls/s)
+    subprocess.run(args + ["-D", str(3 * WARM_UP)], check=True, capture_output=True)
     out = subprocess.run(args + ["-D", str(seconds)], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     failed = re.search(r"requests: .* (\d+) failed, (\d+) errored", out)
