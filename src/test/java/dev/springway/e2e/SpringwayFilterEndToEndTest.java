@@ -36,8 +36,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * SpringwayFilters on real traffic: a request size limit, a circuit breaker that opens on a failing backend and
- * closes again and puts no cap on concurrent requests, a rate limit that two gateway instances enforce together through a real Redis, and refusals (not
- * allowed, unknown, bad arguments, expressions) visible in route status while the rest keeps serving.
+ * closes again and puts no cap on concurrent requests, a rate limit that two gateway instances enforce together
+ * through a real Redis, and refusals (not allowed, unknown, bad arguments, expressions) visible in route status while
+ * the rest keeps serving.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SpringwayFilterEndToEndTest {
@@ -239,7 +240,7 @@ class SpringwayFilterEndToEndTest {
 		yaml.append(filter("expression", "RequestRateLimiter",
 				"keyResolver: \"#{T(java.lang.System).setProperty('springway.test.evaluated', 'yes')}\""));
 		yaml.append(Manifests.route("plain", "gw", "plain.example.com", "/", "app"));
-		for (String name : new String[] { "limit", "breaker", "busy", "small", "ghost", "typo", "bad-size", "expression" }) {
+		for (String name : List.of("limit", "breaker", "busy", "small", "ghost", "typo", "bad-size", "expression")) {
 			String route = name.equals("limit") ? "limited" : name;
 			yaml.append(filteredRoute(route, "/", name));
 		}
