@@ -44,7 +44,8 @@ public final class AccessLogFilter implements WebFilter, Ordered {
 		var client = exchange.getRequest().getRemoteAddress();
 		return line(received, exchange.getAttribute(ListenerSelectionFilter.LISTENER_ATTR), route,
 				exchange.getAttribute(RouteMetricsFilter.BACKEND_ATTR), exchange.getRequest().getMethod().name(),
-				exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST), exchange.getRequest().getURI().getRawPath(),
+				exchange.getRequest().getHeaders().getFirst(HttpHeaders.HOST),
+				exchange.getRequest().getURI().getRawPath(),
 				status == null ? null : status.value(), nanos, flags(exchange, route, status),
 				client == null ? null : client.getAddress().getHostAddress());
 	}

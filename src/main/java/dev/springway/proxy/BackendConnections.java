@@ -37,7 +37,8 @@ final class BackendConnections {
 	};
 
 	/** Backend channels of the client channel's type (epoll, NIO), by that type. */
-	private final Map<Class<? extends Channel>, ChannelFactory<? extends Channel>> factories = new ConcurrentHashMap<>();
+	private final Map<Class<? extends Channel>, ChannelFactory<? extends Channel>> factories =
+			new ConcurrentHashMap<>();
 
 	BackendConnections(Duration connectTimeout) {
 		this.connectTimeoutMillis = (int) connectTimeout.toMillis();

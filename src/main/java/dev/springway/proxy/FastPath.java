@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Forwards requests of plain routes (HTTPRoute rules without filters, timeouts or retries whose backends are
- * cleartext HTTP/1.1 Service ports with endpoints) on the client's own HTTP/1.1 connection (cleartext or TLS), without Reactor Netty's
- * server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three quarters of a proxied request.
+ * cleartext HTTP/1.1 Service ports with endpoints) on the client's own HTTP/1.1 connection (cleartext or TLS),
+ * without Reactor Netty's server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three
+ * quarters of a proxied request.
  * It makes the same choices as that chain, from the same objects: the listener ({@link ListenerIndex}), the route
  * ({@link RouteIndex}), the backend and endpoint (the route's {@link ForwardFilter}), the headers
  * ({@link ProxyHeadersFilter}), metrics ({@link RouteMetricsFilter}) and access log. Anything else (other routes,
@@ -150,8 +151,8 @@ public final class FastPath {
 			return null;
 		}
 		HttpHeaders view = new HttpHeaders(new Netty4HeadersAdapter(headers));
-		RouteIndex.Candidate candidate = routes.index()
-			.find(listener.ref(), host, new MatchRequest(org.springframework.http.HttpMethod.valueOf(request.method().name()), uri, view));
+		var method = org.springframework.http.HttpMethod.valueOf(request.method().name());
+		RouteIndex.Candidate candidate = routes.index().find(listener.ref(), host, new MatchRequest(method, uri, view));
 		if (candidate == null || candidate.direct() == null) {
 			return null;
 		}

@@ -96,8 +96,9 @@ final class ForwardFilter implements GatewayFilter {
 	/** The next endpoint of a Service backend, round-robin; null when it has none. */
 	Endpoint endpoint(int backend) {
 		ServiceBackend service = (ServiceBackend) ((Forward) action).backends().get(backend).backend();
-		return service.endpoints().isEmpty() ? null
-				: service.endpoints().get(Math.floorMod(cursors[backend].getAndIncrement(), service.endpoints().size()));
+		List<Endpoint> endpoints = service.endpoints();
+		return endpoints.isEmpty() ? null
+				: endpoints.get(Math.floorMod(cursors[backend].getAndIncrement(), endpoints.size()));
 	}
 
 	@Override

@@ -151,14 +151,20 @@ public final class ListenerServers implements AutoCloseable {
 			.channelGroup(connections)
 			.doOnChannelInit(connectionLimit())
 			.handle(handler);
-		if (!listeners.get(0).isTls()) {
-			if (fastPath != null) {
-				server = server.doOnChannelInit((observer, channel, remote) -> {
-					if (channel.parent() instanceof ServerChannel) {
+		boolean tls = listeners.get(0).isTls();
+		if (fastPath != null) {
+			server = server.doOnChannelInit((observer, channel, remote) -> {
+				if (channel.parent() instanceof ServerChannel) {
+					if (tls) {
+						fastPath.installAfterNegotiation(channel, connections);
+					}
+					else {
 						fastPath.install(channel, connections);
 					}
-				});
-			}
+				}
+			});
+		}
+		if (!tls) {
 			return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C).bindNow(Duration.ofSeconds(10)),
 					connections, null, ClientAuth.NONE, null);
 		}
@@ -171,13 +177,6 @@ public final class ListenerServers implements AutoCloseable {
 			context = context.configure(builder -> builder.clientAuth(clientAuth).trustManager(clients));
 		}
 		Http2SslContextSpec sslContext = context;
-		if (fastPath != null) {
-			server = server.doOnChannelInit((observer, channel, remote) -> {
-				if (channel.parent() instanceof ServerChannel) {
-					fastPath.installAfterNegotiation(channel, connections);
-				}
-			});
-		}
 		return new Bound(server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
 			.secure(spec -> spec.sslContext(sslContext))
 			.bindNow(Duration.ofSeconds(10)), connections, keys, clientAuth, clients);
@@ -223,7 +222,10 @@ public final class ListenerServers implements AutoCloseable {
 		servers.clear();
 	}
 
-	/** Closes a socket, waiting up to {@code timeout} for its requests in flight (Reactor Netty's and the fast path's). */
+	/**
+	 * Closes a socket, waiting up to {@code timeout} for its requests in flight
+	 * (Reactor Netty's and the fast path's).
+	 */
 	private void disposeNow(Bound bound, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		if (fastPath != null) {
