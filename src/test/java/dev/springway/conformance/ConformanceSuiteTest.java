@@ -7,6 +7,7 @@ import dev.springway.demo.EchoBackend;
 import dev.springway.pipeline.ReconcileLoop;
 import dev.springway.snapshot.ManifestReader;
 import dev.springway.testing.FreePorts;
+import dev.springway.testing.Manifests;
 import dev.springway.testing.TestCertificates.Issued;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -232,14 +232,14 @@ class ConformanceSuiteTest {
 		ManifestReader.Result objects = new ManifestReader().read(manifests);
 		assertThat(objects.problems()).as("manifests of " + test.name()).isEmpty();
 		Path file = folder.resolve("test-" + test.name() + ".yaml");
-		apply(file, manifests);
+		Manifests.writeAtomically(file, manifests);
 		List<HasMetadata> applied = new ArrayList<>(objects.objects());
 		try {
 			check(test.status(), test.requests());
 			for (ConformanceCase.Step step : list(test.then())) {
 				String changed = substitute(step.manifests());
 				applied.addAll(new ManifestReader().read(changed).objects());
-				apply(file, changed);
+				Manifests.writeAtomically(file, changed);
 				check(step.status(), step.requests());
 			}
 		}
@@ -249,12 +249,6 @@ class ConformanceSuiteTest {
 		}
 	}
 
-	/** Replaces the file at once, as kubectl applies a change: never read half written (hidden files are ignored). */
-	private static void apply(Path file, String manifests) throws IOException {
-		Path staged = file.resolveSibling("." + file.getFileName());
-		Files.writeString(staged, manifests);
-		Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-	}
 
 	private void check(List<StatusExpectation> status, List<Exchange> requests) {
 		for (StatusExpectation expectation : list(status)) {

@@ -12,7 +12,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -180,11 +179,7 @@ class ChurnUnderLoadTest {
 				+ Manifests.endpoints("app", 9, deadPort).replace("ready: true", "ready: false");
 	}
 
-	/** As Kubernetes updates a mounted ConfigMap: the new content appears at once, never half written. */
 	private static void write(String file, String content) throws IOException {
-		Path temporary = Files.createTempFile(folder.getParent(), "churn", ".tmp");
-		Files.writeString(temporary, content);
-		Files.move(temporary, folder.resolve(file), StandardCopyOption.ATOMIC_MOVE,
-				StandardCopyOption.REPLACE_EXISTING);
+		Manifests.writeAtomically(folder.resolve(file), content);
 	}
 }

@@ -1,11 +1,26 @@
 package dev.springway.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
 /** Kubernetes YAML that tests write to a watched folder or to the (mock) API server. */
 public final class Manifests {
 
 	public static final String CONTROLLER = "springway.dev/gateway-controller";
 
 	private Manifests() {
+	}
+
+	/**
+	 * Replaces a file in a watched folder at once, as kubectl or a mounted ConfigMap would change it: the gateway never
+	 * reads it half written (the staged copy starts with a dot, so the file provider ignores it).
+	 */
+	public static void writeAtomically(Path file, String manifests) throws IOException {
+		Path staged = file.resolveSibling("." + file.getFileName());
+		Files.writeString(staged, manifests);
+		Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	public static String gatewayClass(String name, String controller) {

@@ -105,7 +105,7 @@ class HttpsEndToEndTest {
 	}
 
 	static void writeCertificate(String secret, TestCertificates.Issued issued) throws IOException {
-		Files.writeString(folder.resolve(secret + ".yaml"), TestCertificates.secret(secret, "default", issued));
+		Manifests.writeAtomically(folder.resolve(secret + ".yaml"), TestCertificates.secret(secret, "default", issued));
 	}
 
 	@AfterAll
