@@ -5,14 +5,17 @@ import dev.springway.source.ResourceSource;
 import dev.springway.source.kubernetes.KubernetesInformersHealthIndicator;
 import dev.springway.source.kubernetes.KubernetesResourceSource;
 import dev.springway.status.KubernetesStatusWriter;
+import dev.springway.status.LeaderElectionHealthIndicator;
 import dev.springway.status.StatusLeaderElection;
 import dev.springway.status.StatusPublisher;
 import dev.springway.proxy.SpringwayFilters;
 import dev.springway.translate.Translator;
 import dev.springway.translate.TranslatorSettings;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +26,7 @@ import org.springframework.context.annotation.Primary;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +39,30 @@ import java.util.function.Consumer;
 @Configuration(proxyBeanMethods = false)
 @Conditional(ProviderCondition.Kubernetes.class)
 class KubernetesProviderConfiguration {
+
+	/**
+	 * The first delay of the informers' reconnect backoff, which fabric8 doubles up to 32 times this: with its default
+	 * of a second, an informer could resume half a minute after the API server came back.
+	 */
+	static final Duration WATCH_RECONNECT_INTERVAL = Duration.ofMillis(100);
+
+	/**
+	 * Sets {@link #WATCH_RECONNECT_INTERVAL} on the client configuration Spring Cloud Kubernetes builds, which does
+	 * not pass its own {@code watch-reconnect-interval} property on to fabric8.
+	 */
+	@Bean
+	static BeanPostProcessor informerReconnectInterval() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean instanceof Config config) {
+					config.setWatchReconnectInterval((int) WATCH_RECONNECT_INTERVAL.toMillis());
+				}
+				return bean;
+			}
+		};
+	}
 
 	@Bean
 	KubernetesResourceSource resourceSource(ObjectProvider<KubernetesClient> client, Clock clock) {
@@ -82,7 +110,7 @@ class KubernetesProviderConfiguration {
 	@Bean(initMethod = "start")
 	@Conditional(NotAGatewayProxy.class)
 	StatusLeaderElection statusLeaderElection(ObjectProvider<KubernetesClient> client, KubernetesStatusWriter writer,
-			ObjectProvider<ProxyProvisioner> provisioner, SpringwayProperties properties) {
+			ObjectProvider<ProxyProvisioner> provisioner, SpringwayProperties properties, MeterRegistry registry) {
 		KubernetesClient kubernetes = client(client);
 		SpringwayProperties.LeaderElection election = properties.kubernetes().leaderElection();
 		String namespace = election.leaseNamespace() != null ? election.leaseNamespace()
@@ -92,7 +120,14 @@ class KubernetesProviderConfiguration {
 		provisioner.ifAvailable(proxies -> leaders.add(proxies::setLeader));
 		return new StatusLeaderElection(kubernetes, leaders, new StatusLeaderElection.Settings(namespace,
 				election.leaseName(), identity(), election.leaseDuration(), election.renewDeadline(),
-				election.retryPeriod()));
+				election.retryPeriod()), registry);
+	}
+
+	@Bean
+	@Conditional(NotAGatewayProxy.class)
+	LeaderElectionHealthIndicator leaderElectionHealthIndicator(StatusLeaderElection election,
+			KubernetesStatusWriter writer) {
+		return new LeaderElectionHealthIndicator(election, writer);
 	}
 
 	@Bean

@@ -141,7 +141,7 @@ public class SpringwayConfiguration {
 			ServerProperties server, HttpClientSslConfigurer ssl, List<HttpClientCustomizer> customizers,
 			GrpcTrailersOnlyFilter grpcTrailersOnly, Environment environment) {
 		HttpClient h2c = new H2cClientFactory(properties, server, ssl, customizers).create();
-		return new BackendRoutingFilter(httpClient, h2c, proxyHeaders(grpcTrailersOnly, environment), properties);
+		return BackendRoutingFilter.create(httpClient, h2c, proxyHeaders(grpcTrailersOnly, environment), properties);
 	}
 
 	/**

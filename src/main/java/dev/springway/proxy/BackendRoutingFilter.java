@@ -17,6 +17,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.util.context.Context;
 
 import javax.net.ssl.SNIHostName;
 import java.net.ConnectException;
@@ -55,11 +56,45 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	/** Prior-knowledge h2c with the same configuration, on a pool that multiplexes ({@link H2cClientFactory}). */
 	private final HttpClient h2c;
 
-	public BackendRoutingFilter(HttpClient httpClient, HttpClient h2cClient,
+	/** Routes with {@code httpClient} and its prior-knowledge h2c copy {@code h2cClient}. */
+	public static BackendRoutingFilter create(HttpClient httpClient, HttpClient h2cClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
+		return new BackendRoutingFilter(withoutClientDefaults(httpClient), withoutClientDefaults(h2cClient),
+				headersFilters, properties);
+	}
+
+	private BackendRoutingFilter(HttpClient httpClient, HttpClient h2cClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
 		super(httpClient, headersFilters, properties);
 		this.http = httpClient;
 		this.h2c = h2cClient;
+	}
+
+	/**
+	 * Reactor Netty adds {@code User-Agent: ReactorNetty/...} and {@code Accept: *}{@code /*} to a request without
+	 * them; a proxy forwards the client's headers as they are (after the route's filters), so those defaults are
+	 * taken out again where the request, as routed, had none ({@link #SENT_ATTR} in the subscriber's context).
+	 */
+	static HttpClient withoutClientDefaults(HttpClient client) {
+		return client.doOnRequest((request, connection) -> {
+			HttpHeaders sent = request.currentContextView().getOrDefault(SENT_ATTR, null);
+			if (sent != null) {
+				if (!sent.containsHeader(HttpHeaders.USER_AGENT)) {
+					request.requestHeaders().remove(HttpHeaders.USER_AGENT);
+				}
+				if (!sent.containsHeader(HttpHeaders.ACCEPT)) {
+					request.requestHeaders().remove(HttpHeaders.ACCEPT);
+				}
+			}
+		});
+	}
+
+	/** Context key: the request headers of the exchange being routed. */
+	private static final String SENT_ATTR = "springway.backend.requestHeaders";
+
+	/** The context a request with these headers is sent in, by a client of {@link #withoutClientDefaults}. */
+	static Context sending(HttpHeaders headers) {
+		return Context.of(SENT_ATTR, headers);
 	}
 
 	/** One client per BackendTLSPolicy configuration, built on first use. */
@@ -110,7 +145,9 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	}
 
 	private Mono<Void> call(ServerWebExchange exchange, GatewayFilterChain chain) {
-		return super.filter(exchange, chain).onErrorResume(error -> causedBy(error, ConnectException.class), error -> {
+		return super.filter(exchange, chain)
+			.contextWrite(sending(exchange.getRequest().getHeaders()))
+			.onErrorResume(error -> causedBy(error, ConnectException.class), error -> {
 			if (exchange.getResponse().isCommitted()) {
 				return Mono.error(error);
 			}

@@ -48,8 +48,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	/** Shared by every mirror: a mirror's response is discarded, so pooled clients with a timeout suffice. */
 	private static final MirrorFilter.MirrorClients MIRROR_CLIENTS = new MirrorFilter.MirrorClients(
-			HttpClient.create().responseTimeout(Duration.ofSeconds(30)),
-			HttpClient.create().protocol(HttpProtocol.H2C).responseTimeout(Duration.ofSeconds(30)));
+			BackendRoutingFilter.withoutClientDefaults(HttpClient.create().responseTimeout(Duration.ofSeconds(30))),
+			BackendRoutingFilter.withoutClientDefaults(
+					HttpClient.create().protocol(HttpProtocol.H2C).responseTimeout(Duration.ofSeconds(30))));
 
 	private final ApplicationEventPublisher events;
 

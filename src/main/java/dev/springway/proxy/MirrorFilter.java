@@ -96,6 +96,7 @@ final class MirrorFilter implements GatewayFilter {
 			.send((outbound, out) -> out.sendByteArray(body))
 			.responseSingle((response, content) -> content.then())
 			.timeout(MIRROR_TIMEOUT)
+			.contextWrite(BackendRoutingFilter.sending(headers))
 			.subscribe(null, error -> log.debug("Mirror to {} failed: {}", uri, error.getMessage()));
 	}
 

@@ -22,12 +22,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -44,14 +48,25 @@ import java.util.function.UnaryOperator;
  * Writes the translator's status to the API server, from its own thread and only while this replica leads. For each
  * object it reads the latest version, replaces only our own entries (other controllers' route {@code parents[]} stay),
  * keeps {@code lastTransitionTime} where a condition's status did not flip, skips the write when nothing else changed,
- * and writes the status subresource with the object's resourceVersion, retrying on 409. Writes that fail are retried
- * with backoff; serving never waits for them.
+ * and writes the status subresource with the object's resourceVersion, re-reading and retrying on 409. An object whose
+ * write fails is retried with a backoff of its own, while the others are written; serving never waits for them.
  */
 public final class KubernetesStatusWriter implements StatusPublisher, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(KubernetesStatusWriter.class);
 
-	private static final int CONFLICT_ATTEMPTS = 5;
+	/** Writes of one object in a row that may meet a conflict (someone else wrote it) before the round yields. */
+	private static final int CONFLICT_ATTEMPTS = 20;
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+	/** An object whose last write failed: how often in a row, and when to try it again ({@link System#nanoTime()}). */
+	private record Backoff(int failures, long notBefore) {
+	}
+
+	/** Gateway API conditions of "abnormal-true" polarity: True reports the problem, False that all is well. */
+	private static final Set<String> ABNORMAL_WHEN_TRUE = Set.of("Conflicted", "OverlappingTLSConfig",
+			"PartiallyInvalid");
 
 	private final KubernetesClient client;
 
@@ -67,6 +82,9 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private final AtomicLong writes = new AtomicLong();
 
+	/** By kind/namespace/name; used on the work's thread only. */
+	private final Map<String, Backoff> backoffs = new HashMap<>();
+
 	/** {@code springway.status.writes} by result: written, or failed (retried with backoff). */
 	private final Counter written;
 
@@ -76,10 +94,14 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			MeterRegistry registry) {
 		this.written = registry.counter("springway.status.writes", "result", "written");
 		this.failed = registry.counter("springway.status.writes", "result", "failed");
-		this.client = client;
+		// fabric8 would retry a failing request up to ten times within one write, holding up every other object;
+		// the writer retries it with its own backoff instead
+		this.client = client.newClient(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+			.withRequestRetryBackoffLimit(0)
+			.build()).adapt(KubernetesClient.class);
 		this.controllerName = controllerName;
 		this.clock = clock;
-		this.events = new StatusEvents(client, controllerName, clock);
+		this.events = new StatusEvents(this.client, controllerName, clock);
 	}
 
 	@Override
@@ -90,8 +112,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	/** A new leader writes everything once, which also rewrites status a previous leader left stale. */
 	public void setLeader(boolean leader) {
 		log.info(leader ? "Leading: writing status" : "Not leading: status is written by another replica");
-		work.setLeader(leader, () -> {
-		});
+		work.setLeader(leader, backoffs::clear);
 	}
 
 	public boolean isLeader() {
@@ -163,12 +184,19 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	/**
 	 * Lets {@code update} set the new status on a copy of the object (null: nothing to write) and writes it. The
 	 * informer's copy decides whether anything changed, so an unchanged status costs no request; a write starts from
-	 * a fresh read, and a conflict starts over.
+	 * a fresh read, and a conflict starts over. An object whose write failed otherwise waits out its own backoff
+	 * (false meanwhile), so it never holds up the others.
 	 */
 	private <T extends HasMetadata> boolean write(Class<T> type, String namespace, String name, T cached,
 			UnaryOperator<T> update) {
 		if (cached != null && update.apply(serialization.clone(cached)) == null) {
+			backoffs.remove(type.getSimpleName() + "/" + key(namespace, name));
 			return true;
+		}
+		String identity = type.getSimpleName() + "/" + key(namespace, name);
+		Backoff backoff = backoffs.get(identity);
+		if (backoff != null && System.nanoTime() - backoff.notBefore() < 0) {
+			return false;
 		}
 		for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
 			Resource<T> resource = namespace == null ? client.resources(type).withName(name)
@@ -176,35 +204,43 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			try {
 				T current = resource.get();
 				if (current == null) {
+					backoffs.remove(identity);
 					return true;
 				}
 				T updated = update.apply(serialization.clone(current));
 				if (updated == null) {
+					backoffs.remove(identity);
 					return true;
 				}
 				Set<String> badBefore = failingConditions(current);
 				client.resource(updated).updateStatus();
 				writes.incrementAndGet();
 				written.increment();
+				backoffs.remove(identity);
 				events.reportNew(updated, badBefore, failingConditions(updated));
 				return true;
 			}
 			catch (KubernetesClientException ex) {
 				if (ex.getCode() == 404) {
+					backoffs.remove(identity);
 					return true; // deleted meanwhile: nothing to report on
 				}
 				if (ex.getCode() != 409) {
-					log.warn("Cannot write status of {} {}: {}", type.getSimpleName(), key(namespace, name),
-							ex.getMessage());
+					int failures = backoff == null ? 1 : backoff.failures() + 1;
+					long delay = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10));
+					backoffs.put(identity, new Backoff(failures,
+							System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay)));
+					log.warn("Cannot write status of {} {} (retrying in {} ms): {}", type.getSimpleName(),
+							key(namespace, name), delay, ex.getMessage());
 					failed.increment();
 					return false;
 				}
 				log.debug("Conflict writing status of {} {}, retrying", type.getSimpleName(), key(namespace, name));
 			}
 		}
-		log.warn("Gave up writing status of {} {} after {} conflicts", type.getSimpleName(), key(namespace, name),
-				CONFLICT_ATTEMPTS);
-		failed.increment();
+		// the object keeps changing under us: the next round reads it again
+		log.debug("Status of {} {} still conflicting after {} attempts; writing it next round",
+				type.getSimpleName(), key(namespace, name), CONFLICT_ATTEMPTS);
 		return false;
 	}
 
@@ -265,6 +301,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			current.setStatus(new HTTPRouteStatus());
 		}
 		current.getStatus().setParents(parents);
+		requireList(parents, current.getStatus()::setAdditionalProperty, "parents");
 		return current;
 	}
 
@@ -278,6 +315,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			current.setStatus(new GRPCRouteStatus());
 		}
 		current.getStatus().setParents(parents);
+		requireList(parents, current.getStatus()::setAdditionalProperty, "parents");
 		return current;
 	}
 
@@ -306,7 +344,18 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			current.setStatus(new PolicyStatus());
 		}
 		current.getStatus().setAncestors(ancestors);
+		requireList(ancestors, current.getStatus()::setAdditionalProperty, "ancestors");
 		return current;
+	}
+
+	/**
+	 * The CRDs require {@code parents} (routes) and {@code ancestors} (policies), but fabric8's models leave an empty
+	 * list out of the JSON, and the API server refuses {@code status: {}}: an emptied list is written explicitly.
+	 */
+	private static void requireList(List<?> list, BiConsumer<String, Object> additionalProperty, String name) {
+		if (list.isEmpty()) {
+			additionalProperty.accept(name, List.of());
+		}
 	}
 
 	/** No status yet and nothing to say, or the same entries: no write. */
@@ -338,7 +387,10 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 				&& route.getStatus().getParents().stream().anyMatch(p -> controllerName.equals(p.getControllerName()));
 	}
 
-	/** Every condition with status False in the object's status, as "type|reason|message", wherever it sits. */
+	/**
+	 * Every condition in the object's status that reports a problem, as "type|status|reason|message", wherever it
+	 * sits: status False, or True for the conditions whose problem state is True ({@link #ABNORMAL_WHEN_TRUE}).
+	 */
 	private Set<String> failingConditions(HasMetadata object) {
 		Set<String> failing = new HashSet<>();
 		collectFailing(serialization.convertValue(object, Map.class).get("status"), failing);
@@ -347,8 +399,10 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private static void collectFailing(Object node, Set<String> failing) {
 		if (node instanceof Map<?, ?> map) {
-			if ("False".equals(map.get("status")) && map.get("type") != null && map.get("reason") != null) {
-				failing.add(map.get("type") + "|" + map.get("reason") + "|" + map.get("message"));
+			Object type = map.get("type");
+			String problem = type instanceof String name && ABNORMAL_WHEN_TRUE.contains(name) ? "True" : "False";
+			if (problem.equals(map.get("status")) && type != null && map.get("reason") != null) {
+				failing.add(type + "|" + problem + "|" + map.get("reason") + "|" + map.get("message"));
 			}
 			map.values().forEach(value -> collectFailing(value, failing));
 		}

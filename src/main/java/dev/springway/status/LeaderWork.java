@@ -7,13 +7,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Work that only the elected replica does with each reconcile's result (writing status, provisioning proxies), on a
  * thread of its own: a newer result replaces one not yet handled, a replica that starts leading handles the latest
- * at once, and a round that fails is retried with exponential backoff. Serving never waits for it.
+ * at once, and a round that did not finish runs again with exponential backoff, or sooner when a newer result comes.
+ * Serving never waits for it.
  */
 public final class LeaderWork implements AutoCloseable {
 
@@ -41,7 +43,10 @@ public final class LeaderWork implements AutoCloseable {
 
 	private volatile boolean leader;
 
-	private boolean scheduled;
+	/** The next run, if one is scheduled, and when it is due ({@link System#nanoTime()}). */
+	private ScheduledFuture<?> pending;
+
+	private long pendingAt;
 
 	private int failedRounds;
 
@@ -75,28 +80,45 @@ public final class LeaderWork implements AutoCloseable {
 		return leader;
 	}
 
+	/**
+	 * Runs the work after {@code delayMillis}, or sooner if a run is already due sooner: a new result never waits
+	 * for the backoff of a failed round.
+	 */
 	private synchronized void schedule(long delayMillis) {
-		if (!scheduled) {
-			scheduled = true;
-			executor.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
+		long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+		if (pending != null) {
+			if (pendingAt - at <= 0) {
+				return;
+			}
+			pending.cancel(false);
 		}
+		pendingAt = at;
+		pending = executor.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
 	}
 
 	private void run() {
 		synchronized (this) {
-			scheduled = false;
+			pending = null;
 		}
 		Result result = latest.get();
 		if (result == null || !leader) {
 			return;
 		}
-		if (round.run(result.snapshot(), result.report())) {
+		boolean done;
+		try {
+			done = round.run(result.snapshot(), result.report());
+		}
+		catch (RuntimeException ex) {
+			log.error("{}: the round failed", name, ex);
+			done = false;
+		}
+		if (done) {
 			failedRounds = 0;
 		}
 		else {
 			failedRounds++;
 			long backoff = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failedRounds, 10));
-			log.warn("{}: part of the round failed; retrying in {} ms", name, backoff);
+			log.debug("{}: part of the round is not done; running it again in {} ms", name, backoff);
 			schedule(backoff);
 		}
 	}

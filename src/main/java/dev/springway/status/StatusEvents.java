@@ -11,7 +11,8 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * A Warning Event on an object for each condition that turned False with a status write, so that
+ * A Warning Event on an object for each condition that came to report a problem with a status write (False, or True
+ * for {@code Conflicted}-like conditions; a condition as it should be emits nothing), so that
  * {@code kubectl describe} and event exporters show why a Gateway or route is not working. Events are best effort:
  * a failure to create one never fails the status write.
  */
@@ -31,13 +32,13 @@ final class StatusEvents {
 		this.clock = clock;
 	}
 
-	/** {@code before} and {@code after}: failing conditions as "type|reason|message". */
+	/** {@code before} and {@code after}: failing conditions as "type|status|reason|message". */
 	void reportNew(HasMetadata object, Set<String> before, Set<String> after) {
 		for (String condition : after) {
 			if (before.contains(condition)) {
 				continue;
 			}
-			String[] parts = condition.split("\\|", 3);
+			String[] parts = condition.split("\\|", 4);
 			String namespace = object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace()
 					: "default";
 			String now = clock.instant().toString();
@@ -54,8 +55,8 @@ final class StatusEvents {
 					.withUid(object.getMetadata().getUid())
 					.endInvolvedObject()
 					.withType("Warning")
-					.withReason(parts[1])
-					.withMessage(parts[0] + "=False: " + parts[2])
+					.withReason(parts[2])
+					.withMessage(parts[0] + "=" + parts[1] + ": " + parts[3])
 					.withFirstTimestamp(now)
 					.withLastTimestamp(now)
 					.withCount(1)

@@ -73,9 +73,11 @@ class ApiServerOutageTest {
 		}
 
 		api.close();
+		long down = System.nanoTime();
 		await().atMost(Duration.ofSeconds(20)).until(() -> TestClient.body("127.0.0.1", managementPort,
 				"/actuator/health").contains("\"watching\":false"));
-		for (int i = 0; i < 5; i++) {
+		// long enough for fabric8's default reconnect backoff (1, 2, 4, 8, 16 s) to wait another 15 s
+		while (System.nanoTime() - down < Duration.ofSeconds(15).toNanos()) {
 			assertThat(pod("/before")).as("still serving during the outage").isEqualTo("outage-app");
 			Thread.sleep(200);
 		}
@@ -91,7 +93,12 @@ class ApiServerOutageTest {
 			}
 			new Cluster(client).apply(world("/after"));
 		}
+		long up = System.nanoTime();
 		await().atMost(Duration.ofSeconds(60)).until(() -> "outage-app".equals(pod("/after")));
+		// every informer, not only the ones whose objects changed, is watching again within a few seconds
+		await().atMost(Duration.ofSeconds(30)).until(() -> !TestClient.body("127.0.0.1", managementPort,
+				"/actuator/health").contains("\"watching\":false"));
+		assertThat(Duration.ofNanos(System.nanoTime() - up)).isLessThan(Duration.ofSeconds(6));
 		assertThat(TestClient.status(ADDRESS, port, "outage.example.com", "/before")).isEqualTo(404);
 	}
 

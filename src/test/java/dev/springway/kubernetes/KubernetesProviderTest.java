@@ -217,6 +217,11 @@ class KubernetesProviderTest {
 				assertThat(event.getInvolvedObject().getKind()).isEqualTo("HTTPRoute");
 				assertThat(event.getMessage()).startsWith("ResolvedRefs=False: ");
 			});
+		// conditions as they should be (Conflicted=False on every healthy listener among them) are no warning
+		assertThat(client.v1().events().inNamespace("default").list().getItems())
+			.filteredOn(event -> "Gateway".equals(event.getInvolvedObject().getKind())
+					&& "gw".equals(event.getInvolvedObject().getName()) || "NoConflicts".equals(event.getReason()))
+			.isEmpty();
 	}
 
 	@Test

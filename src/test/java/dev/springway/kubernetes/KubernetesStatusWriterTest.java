@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -155,6 +156,62 @@ class KubernetesStatusWriterTest {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void aRouteThatLosesOurLastParentKeepsTheRequiredEmptyList() {
+		HTTPRoute route = createRoute("r");
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+
+		// the route no longer names one of our Gateways: our entry goes, and the CRD requires status.parents
+		writer.publish(ResourceSnapshot.of(List.of(route())), new StatusReport(List.of()));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() == null);
+		Map<String, Object> status = (Map<String, Object>) client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+			.inNamespace("default")
+			.withName(route.getMetadata().getName())
+			.get()
+			.getAdditionalProperties()
+			.get("status");
+		assertThat(status).containsEntry("parents", List.of());
+	}
+
+	@Test
+	void anObjectWhoseWritesFailDoesNotHoldUpTheOthers() {
+		createRoute("r");
+		createRoute("s");
+		Status failure = new StatusBuilder().withCode(500).withReason("InternalError").withMessage("etcd away").build();
+		api.server().expect().put()
+			.withPath("/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r/status")
+			.andReturn(500, failure)
+			.always();
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "first", "r", "s"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> message("s") != null);
+		// r is now backing off; a new result is written at once for everything else
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		long start = System.nanoTime();
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "second", "r", "s"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> "second".equals(message("s")));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(registry.counter("springway.status.writes", "result", "failed").count())
+			.as("r is not retried on every round, only after its own backoff").isLessThanOrEqualTo(3);
+	}
+
+	@Test
+	void conflictsAreRetriedUntilWrittenWithoutAFailure() {
+		createRoute("r");
+		Status conflict = new StatusBuilder().withCode(409).withReason("Conflict").withMessage("stale").build();
+		api.server().expect().put()
+			.withPath("/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/r/status")
+			.andReturn(409, conflict)
+			.times(12);
+		writer.setLeader(true);
+		writer.publish(ResourceSnapshot.EMPTY, report(true, "Route is accepted"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ourParent() != null);
+		assertThat(registry.counter("springway.status.writes", "result", "failed").count()).isZero();
+	}
+
+	@Test
 	void aFollowerNeverWrites() throws InterruptedException {
 		client.resource(new HTTPRouteBuilder()
 			.withMetadata(new ObjectMetaBuilder().withName("r").withNamespace("default").build())
@@ -168,13 +225,37 @@ class KubernetesStatusWriterTest {
 	}
 
 	private static StatusReport report(boolean accepted, String message) {
+		return report(accepted, message, "r");
+	}
+
+	/** The same parent status for each named route. */
+	private static StatusReport report(boolean accepted, String message, String... routes) {
 		ResourceStatus.ParentRef parentRef = new ResourceStatus.ParentRef("gateway.networking.k8s.io", "Gateway", null,
 				"gw", null, null);
 		ResourceStatus.RouteStatus status = new ResourceStatus.RouteStatus(List.of(new ResourceStatus.RouteParentStatus(
 				parentRef, OURS, List.of(Condition.of("Accepted", accepted, accepted ? "Accepted" : "NoMatchingParent",
 						message, 1)))));
-		return new StatusReport(List.of(new ObjectStatus("gateway.networking.k8s.io/v1", "HTTPRoute",
-				new ObjectStatus.Metadata("default", "r", 1), status)));
+		return new StatusReport(List.of(routes).stream()
+			.map(name -> new ObjectStatus("gateway.networking.k8s.io/v1", "HTTPRoute",
+					new ObjectStatus.Metadata("default", name, 1), status))
+			.toList());
+	}
+
+	private HTTPRoute createRoute(String name) {
+		return client.resource(new HTTPRouteBuilder()
+			.withMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build())
+			.withNewSpec().endSpec()
+			.build()).create();
+	}
+
+	/** The message of our Accepted condition on a route, or null. */
+	private String message(String name) {
+		HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("default").withName(name).get();
+		return route.getStatus() == null ? null : route.getStatus().getParents().stream()
+			.filter(p -> OURS.equals(p.getControllerName()))
+			.map(p -> p.getConditions().get(0).getMessage())
+			.findFirst()
+			.orElse(null);
 	}
 
 	private HTTPRoute route() {

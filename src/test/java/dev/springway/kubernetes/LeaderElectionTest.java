@@ -2,10 +2,18 @@ package dev.springway.kubernetes;
 
 import dev.springway.SpringwayApplication;
 import dev.springway.status.KubernetesStatusWriter;
+import dev.springway.status.LeaderElectionHealthIndicator;
+import dev.springway.status.StatusLeaderElection;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -15,7 +23,11 @@ import static dev.springway.testing.Manifests.gatewayClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Two replicas against one API server: exactly one writes status; when it stops, the other takes over. */
+/**
+ * Two replicas against one API server: exactly one writes status; when it stops, the other takes over. A replica that
+ * the API server forbids the Lease says so.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class LeaderElectionTest {
 
 	private final MockApiServer api = MockApiServer.start(0);
@@ -55,6 +67,32 @@ class LeaderElectionTest {
 		new Cluster(client).apply(gatewayClass("springway-b", KubernetesProviderTest.OURS));
 		await().atMost(Duration.ofSeconds(10)).until(() -> accepted("springway-b"));
 		assertThat(writer(follower).writes()).isPositive();
+	}
+
+	@Test
+	void aReplicaForbiddenToRenewTheLeaseSaysSoLoudly(CapturedOutput output) {
+		Status forbidden = new StatusBuilder().withCode(403)
+			.withReason("Forbidden")
+			.withMessage("leases.coordination.k8s.io \"springway-status-writer\" is forbidden: User "
+					+ "\"system:serviceaccount:springway-system:springway-controller\" cannot patch resource "
+					+ "\"leases\" in API group \"coordination.k8s.io\" in the namespace \"default\"")
+			.build();
+		api.server().expect().patch()
+			.withPath("/apis/coordination.k8s.io/v1/namespaces/default/leases/springway-status-writer")
+			.andReturn(403, forbidden)
+			.always();
+		first = start();
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> first.getBean(StatusLeaderElection.class).forbidden() != null);
+		LeaderElectionHealthIndicator health = first.getBean(LeaderElectionHealthIndicator.class);
+		assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+		assertThat(health.health().getDetails().get("forbidden").toString()).contains("cannot patch resource");
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.getBean(MeterRegistry.class)
+			.counter("springway.leader.election.forbidden").count() >= 2);
+		assertThat(output.getAll().lines()
+			.filter(line -> line.contains("ERROR") && line.contains("cannot take part in the leader election")))
+			.as("said once, not on every retry").hasSize(1);
 	}
 
 	private ConfigurableApplicationContext start() {
