@@ -19,6 +19,7 @@ import dev.springway.proxy.ProxyHeadersFilter;
 import dev.springway.proxy.RequestLimitsFilter;
 import dev.springway.proxy.RouteMetricsFilter;
 import dev.springway.proxy.SpringwayFilters;
+import dev.springway.proxy.WebSocketProxyFilter;
 import dev.springway.routetable.ListenerSpec;
 import dev.springway.source.ResourceSource;
 import dev.springway.status.StatusPublisher;
@@ -142,6 +143,12 @@ public class SpringwayConfiguration {
 			GrpcTrailersOnlyFilter grpcTrailersOnly, Environment environment) {
 		HttpClient h2c = new H2cClientFactory(properties, server, ssl, customizers).create();
 		return BackendRoutingFilter.create(httpClient, h2c, proxyHeaders(grpcTrailersOnly, environment), properties);
+	}
+
+	/** Replaces Spring Cloud Gateway's WebSocket routing (turned off in application.yaml). */
+	@Bean
+	WebSocketProxyFilter webSocketProxyFilter(BackendRoutingFilter routing, HttpClientProperties properties) {
+		return new WebSocketProxyFilter(routing, properties);
 	}
 
 	/**

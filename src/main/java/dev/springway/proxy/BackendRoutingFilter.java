@@ -113,6 +113,12 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 		return client == http ? h2c : h2c.responseTimeout(client.configuration().responseTimeout());
 	}
 
+	/** The HTTP/1.1 client for the chosen backend (over TLS where its BackendTLSPolicy says so), for upgrades. */
+	HttpClient upgradeClient(ServerWebExchange exchange) {
+		BackendTls tls = exchange.getAttribute(TLS_ATTR);
+		return tls == null ? http : tlsClients.computeIfAbsent(tls, t -> secure(http, t));
+	}
+
 	/** TLS with the policy's hostname as SNI, trusting its CAs and checking its hostname or SANs. */
 	private static HttpClient secure(HttpClient client, BackendTls tls) {
 		BackendTrustManager trust = new BackendTrustManager(tls);

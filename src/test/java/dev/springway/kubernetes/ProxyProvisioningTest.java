@@ -189,7 +189,8 @@ class ProxyProvisioningTest {
 	}
 
 	/** A Gateway with an HTTP listener per port, and extra spec fields. */
-	private static String gateway(String name, String className, String extraSpec, int... ports) {
+	/** A Gateway in {@code default} with an HTTP listener per port, {@code extraSpec} a line of its spec. */
+	static String gateway(String name, String className, String extraSpec, int... ports) {
 		StringBuilder listeners = new StringBuilder();
 		for (int i = 0; i < ports.length; i++) {
 			listeners.append("\n  - {name: l%d, protocol: HTTP, port: %d}".formatted(i, ports[i]));

@@ -246,19 +246,6 @@ class RbacAuditTest {
 	}
 
 	private static String gateway(int... ports) {
-		StringBuilder listeners = new StringBuilder();
-		for (int i = 0; i < ports.length; i++) {
-			listeners.append("\n  - {name: l%d, protocol: HTTP, port: %d}".formatted(i, ports[i]));
-		}
-		return """
-				apiVersion: gateway.networking.k8s.io/v1
-				kind: Gateway
-				metadata: {name: gw, namespace: default}
-				spec:
-				  gatewayClassName: springway
-				  allowedListeners: {namespaces: {from: Same}}
-				  listeners:%s
-				---
-				""".formatted(listeners);
+		return ProxyProvisioningTest.gateway("gw", "springway", "allowedListeners: {namespaces: {from: Same}}", ports);
 	}
 }
