@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,6 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.server.HttpServerResponse;
@@ -254,11 +256,20 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 		}
 		// the backend's connection lives as long as the relay, not just until the client's upgrade is done
 		Sinks.Empty<Void> relayed = Sinks.empty();
-		return response
-			.sendWebsocket((clientIn, clientOut) -> relay(clientIn, clientOut, backendIn, backendOut)
-				.doFinally(signal -> relayed.tryEmitEmpty()), spec.build())
+		// this runs on the backend connection's event loop; the client's upgrade swaps its connection's codecs,
+		// which must happen on that connection's own loop, or its first frames could meet the HTTP decoder
+		EventLoop clientLoop = eventLoop(response);
+		return Mono.defer(() -> response.sendWebsocket((clientIn, clientOut) -> relay(clientIn, clientOut,
+				backendIn, backendOut).doFinally(signal -> relayed.tryEmitEmpty()), spec.build()))
+			.subscribeOn(Schedulers.fromExecutor(clientLoop))
 			.doOnError(relayed::tryEmitError)
 			.then(relayed.asMono());
+	}
+
+	private static EventLoop eventLoop(HttpServerResponse response) {
+		EventLoop[] loop = new EventLoop[1];
+		response.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+		return loop[0];
 	}
 
 	/**

@@ -30,10 +30,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -101,6 +105,17 @@ class WebSocketEndToEndTest {
 						  parentRefs: [{name: gw, sectionName: http}]
 						  rules:
 						  - matches: [{path: {type: PathPrefix, value: /jdk}}]
+						    backendRefs: [{name: ws-app, port: 8080}]
+						---
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: HTTPRoute
+						metadata: {name: chain}
+						# the filter chain, whose backend connections are pooled (the fast path leaves upgrades to it)
+						spec:
+						  parentRefs: [{name: gw}]
+						  hostnames: [chain.example.com]
+						  rules:
+						  - timeouts: {request: 30s}
 						    backendRefs: [{name: ws-app, port: 8080}]
 						---
 						""");
@@ -269,6 +284,39 @@ class WebSocketEndToEndTest {
 			assertThat(WebSocketPeer.request(socket, upgrade("down.example.com", "/",
 					"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")).status())
 				.as("a backend that refuses the connection").isEqualTo(503);
+		}
+	}
+
+	/**
+	 * Many sessions at once, each opened right after a request that leaves a keep-alive connection to the backend in
+	 * the chain's pool, so upgrades reuse those connections: the client's first frames always come back (they were
+	 * once lost when the client's upgrade ran on the backend connection's event loop).
+	 */
+	@Test
+	void concurrentUpgradesOnReusedBackendConnectionsKeepTheirFirstFrames() throws Exception {
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<String>> replies = new ArrayList<>();
+			for (int i = 0; i < 400; i++) {
+				int n = i;
+				replies.add(clients.submit(() -> {
+					try (Socket socket = new Socket(ADDRESS, http)) {
+						WebSocketPeer.request(socket, "GET /reject HTTP/1.1\r\nHost: chain.example.com\r\n\r\n");
+					}
+					try (WebSocketPeer peer = WebSocketPeer.open(new Socket(ADDRESS, http), "chain.example.com",
+							"/concurrent", List.of(), "")) {
+						peer.sendText("a" + n);
+						peer.sendText("b" + n);
+						return peer.read().text() + "," + peer.read().text();
+					}
+				}));
+			}
+			for (int i = 0; i < replies.size(); i++) {
+				assertThat(replies.get(i).get(20, TimeUnit.SECONDS)).isEqualTo("echo:a" + i + ",echo:b" + i);
+			}
+		}
+		finally {
+			clients.shutdownNow();
 		}
 	}
 
