@@ -2,7 +2,7 @@
 """Springway benchmarks against Debian's nginx on the same machine, in one run.
 
 Usage: bench/bench.py [--quick] [--routes N] [suite ...]
-Suites: throughput propagation churn rss grpc jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
+Suites: throughput filters propagation churn rss grpc jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
 nginx-light, nghttp2-client) and the packaged jar (./mvnw -B package -DskipTests). Prints a Markdown report and
 writes it to bench/results/latest.md. See docs/benchmarks.md.
 """
@@ -137,6 +137,30 @@ def nginx_proxy(routes):
     return process
 
 
+def nginx_headers_proxy():
+    """nginx doing what a rule with request and response header modifiers does: set and add request headers, add a
+    response header."""
+    process = nginx("headers", """
+  upstream backend { server 127.0.0.1:%d; keepalive 64; }
+  server {
+    listen 127.0.0.1:%d;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $host;
+    location /r0/ {
+      # proxy_set_header in a location replaces the server's: keep-alive upstream and Host are set again
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Bench-Set set;
+      proxy_set_header X-Bench-Add added;
+      add_header X-Bench-Response yes;
+      proxy_pass http://backend;
+    }
+  }""" % (BACKEND, NGINX_PROXY), workers=2)
+    wait_for(lambda: status(NGINX_PROXY, "/r0/x") == 200, 60, "nginx with header modifiers")
+    return process
+
+
 # --------------------------------------------------------------------------------------------- springway
 
 def jar():
@@ -187,6 +211,29 @@ ports: [{name: http, port: %d}]
 endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
 ---
 """ % (name, protocol, name, name, port)
+
+
+def header_route(i, prefix="r"):
+    """A route with request and response header modifiers (the Gateway API's own first example of a filter)."""
+    return """apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: %s%d, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [%s]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /%s%d}}]
+    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set: [{name: X-Bench-Set, value: set}]
+        add: [{name: X-Bench-Add, value: added}]
+    - type: ResponseHeaderModifier
+      responseHeaderModifier:
+        add: [{name: X-Bench-Response, value: "yes"}]
+    backendRefs: [{name: backend, port: 8080}]
+---
+""" % (prefix, i, HOST, prefix, i)
 
 
 def route(i, prefix="r"):
@@ -440,9 +487,37 @@ def machine():
         os.cpu_count(), cpu, memory, platform.platform(), java, nginx_version)
 
 
+def filters(report, seconds):
+    """One rule with request and response header modifiers: nginx doing the same, Springway, and Springway with its
+    fast path off (every request through the filter chain), in one run."""
+    report.append("## Header modifiers (wrk, 2 threads, 50 connections, %d s per run)\n" % seconds)
+    report.append("| target | requests/s | p50 ms | p99 ms | errors | vs nginx | vs direct |")
+    report.append("|---|---:|---:|---:|---:|---:|---:|")
+    direct = wrk(BACKEND, "/r0/x", seconds)
+    proxy = nginx_headers_proxy()
+    reference = wrk(NGINX_PROXY, "/r0/x", seconds)
+    PROCESSES.stop(proxy)
+    rows = [("backend direct (nginx)", direct, None), ("nginx, proxy_set_header + add_header", reference, None)]
+    for name, properties in (("Springway (fast path)", []),
+                             ("Springway, fast path off (filter chain)", ["--springway.proxy.fast-path=false"])):
+        folder = tempfile.mkdtemp(prefix="springway-bench-config-")
+        write_atomically(folder, "base.yaml", manifests_base())
+        write_atomically(folder, "routes.yaml", header_route(0))
+        gateway = springway(folder, *properties)
+        wait_for(lambda: status(GATEWAY, "/r0/x") == 200, 60, "the route")
+        rows.append((name, wrk(GATEWAY, "/r0/x", seconds), reference))
+        PROCESSES.stop(gateway)
+    for name, result, versus in rows:
+        report.append("| %s | %.0f | %.2f | %.2f | %d | %s | %.2f× |" % (
+            name, result["rps"], result["p50"], result["p99"], result["errors"],
+            "%.2f×" % (result["rps"] / versus["rps"]) if versus else "", result["rps"] / direct["rps"]))
+    report.append("")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("suites", nargs="*", default=["throughput", "propagation", "churn", "rss", "grpc", "jmh"])
+    parser.add_argument("suites", nargs="*",
+                        default=["throughput", "filters", "propagation", "churn", "rss", "grpc", "jmh"])
     parser.add_argument("--quick", action="store_true", help="short runs and fewer routes, to try the scripts")
     parser.add_argument("--routes", type=int, default=10000, help="routes for the many-routes throughput runs")
     args = parser.parse_args()
@@ -460,6 +535,8 @@ def main():
             print("running", suite, file=sys.stderr)
             if suite == "throughput":
                 throughput(report, 1000 if args.quick else args.routes, seconds)
+            elif suite == "filters":
+                filters(report, seconds)
             elif suite == "propagation":
                 propagation(report, 300 if args.quick else 3000)
             elif suite == "churn":

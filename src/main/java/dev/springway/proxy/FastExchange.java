@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -103,6 +104,12 @@ final class FastExchange {
 		this.client = client;
 		this.plan = plan;
 		this.received = fastPath.settings().accessLog() ? Instant.now() : null;
+		ForwardFilter forward = plan.candidate().direct().backends();
+		this.backendIndex = forward.choose();
+		this.endpoint = forward.endpoint(backendIndex);
+		// as in the filter chain: the rule's header modifiers, then the chosen backendRef's, then the backend's copy
+		plan.candidate().direct().headers().onRequest(plan.headers());
+		forward.headers(backendIndex).onRequest(plan.headers());
 		io.netty.handler.codec.http.HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
 		fastPath.copyHeaders(plan, headers, client.channel());
 		boolean chunked = HttpUtil.isTransferEncodingChunked(request);
@@ -113,9 +120,6 @@ final class FastExchange {
 		this.headRequest = request.method() == HttpMethod.HEAD;
 		this.keepAlive = HttpUtil.isKeepAlive(request);
 		this.hasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
-		ForwardFilter forward = plan.candidate().direct();
-		this.backendIndex = forward.choose();
-		this.endpoint = forward.endpoint(backendIndex);
 	}
 
 	void start() {
@@ -233,6 +237,7 @@ final class FastExchange {
 		backendKeepAlive = HttpUtil.isKeepAlive(head);
 		io.netty.handler.codec.http.HttpHeaders headers = head.headers();
 		ProxyHeadersFilter.dropHopByHop(headers);
+		modifyResponse(headers);
 		boolean bodyAllowed = !headRequest && status != 204 && status != 304;
 		if (bodyAllowed && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -301,6 +306,17 @@ final class FastExchange {
 		}
 	}
 
+	/** The rule's response header modifiers, then the chosen backendRef's, as the filter chain applies them. */
+	private void modifyResponse(io.netty.handler.codec.http.HttpHeaders headers) {
+		HeaderModifiers rule = plan.candidate().direct().headers();
+		HeaderModifiers backendRef = plan.candidate().direct().backends().headers(backendIndex);
+		if (!rule.response().isEmpty() || !backendRef.response().isEmpty()) {
+			HttpHeaders view = new HttpHeaders(new Netty4HeadersAdapter(headers));
+			rule.onResponse(view);
+			backendRef.onResponse(view);
+		}
+	}
+
 	/** Answers the client itself, before any of the backend's response was sent. */
 	private void fail(HttpResponseStatus answer, String error, String flags) {
 		if (responded) {
@@ -311,6 +327,8 @@ final class FastExchange {
 		this.flags = flags;
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer);
 		response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+		// the chain's header modifiers act on the gateway's own answers too
+		modifyResponse(response.headers());
 		if (!keepAlive || handler.closing()) {
 			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 		}
@@ -365,7 +383,7 @@ final class FastExchange {
 
 	private void record() {
 		long nanos = System.nanoTime() - start;
-		String backendName = plan.candidate().direct().backendName(backendIndex);
+		String backendName = plan.candidate().direct().backends().backendName(backendIndex);
 		fastPath.metrics()
 			.record(plan.candidate().route(), plan.listener(), backendName, status, nanos, error);
 		if (received != null) {

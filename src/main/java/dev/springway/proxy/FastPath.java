@@ -28,13 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Forwards requests of plain routes (HTTPRoute rules without filters, timeouts or retries whose backends are
- * cleartext HTTP/1.1 Service ports with endpoints) on the client's own HTTP/1.1 connection (cleartext or TLS),
+ * Forwards requests of plain routes (HTTPRoute rules without filters but header modifiers, without timeouts or
+ * retries, whose backends are cleartext HTTP/1.1 Service ports with endpoints and no filters but header modifiers)
+ * on the client's own HTTP/1.1 connection (cleartext or TLS),
  * without Reactor Netty's server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three
  * quarters of a proxied request.
  * It makes the same choices as that chain, from the same objects: the listener ({@link ListenerIndex}), the route
  * ({@link RouteIndex}), the backend and endpoint (the route's {@link ForwardFilter}), the headers
- * ({@link ProxyHeadersFilter}), metrics ({@link RouteMetricsFilter}) and access log. Anything else (other routes,
+ * ({@link HeaderModifiers}, {@link ProxyHeadersFilter}), metrics ({@link RouteMetricsFilter}) and access log. Anything else (other routes,
  * no route, HTTP/2, upgrades, {@code Expect}, CORS preflights, requests near a limit) takes the chain.
  */
 public final class FastPath {
@@ -52,6 +53,10 @@ public final class FastPath {
 	 */
 	public record Settings(int maxHeaderCount, DataSize maxRequestBody, Duration idleTimeout, Duration connectTimeout,
 			Duration responseTimeout, String trustedProxies, boolean accessLog) {
+	}
+
+	/** How the fast path forwards a route's requests: its backend choice and the rule's header modifiers. */
+	record Forwarding(ForwardFilter backends, HeaderModifiers headers) {
 	}
 
 	/** A request the fast path takes: its route, listener, parsed target, headers (a view of Netty's), and TLS. */

@@ -47,7 +47,13 @@ final class ForwardFilter implements GatewayFilter {
 	/** Each backend's SpringwayFilters (its backendRef's ExtensionRefs), run after it is chosen. */
 	private final List<List<GatewayFilter>> backendExtensions = new ArrayList<>();
 
-	/** Whether every backend is a cleartext HTTP/1.1 Service port with endpoints and no filters of its own. */
+	/** Each backend's header modifiers (its backendRef's), applied once it is chosen. */
+	private final HeaderModifiers[] backendHeaders;
+
+	/**
+	 * Whether every backend is a cleartext HTTP/1.1 Service port with endpoints and no filters of its own but header
+	 * modifiers.
+	 */
 	private final boolean plain;
 
 	/**
@@ -61,12 +67,14 @@ final class ForwardFilter implements GatewayFilter {
 		cumulativeWeights = new int[backends.size()];
 		this.cursors = new AtomicInteger[backends.size()];
 		this.backendNames = new String[backends.size()];
+		this.backendHeaders = new HeaderModifiers[backends.size()];
 		int total = 0;
 		for (int i = 0; i < backends.size(); i++) {
 			backendExtensions.add(backends.get(i).filters().stream()
 				.filter(RouteFilter.Extension.class::isInstance)
 				.map(f -> extensions.apply((RouteFilter.Extension) f))
 				.toList());
+			backendHeaders[i] = HeaderModifiers.of(backends.get(i).filters());
 			total += backends.get(i).weight();
 			backendNames[i] = backends.get(i).backend() instanceof ServiceBackend service
 					? service.namespace() + "/" + service.name() : "invalid";
@@ -75,17 +83,23 @@ final class ForwardFilter implements GatewayFilter {
 					: new AtomicInteger();
 		}
 		plain = !backends.isEmpty() && backends.stream()
-			.allMatch(b -> b.filters().isEmpty() && b.backend() instanceof ServiceBackend service
+			.allMatch(b -> HeaderModifiers.coversAll(b.filters()) && b.backend() instanceof ServiceBackend service
 					&& service.protocol() == RouteAction.Protocol.HTTP && service.tls() == null
 					&& !service.endpoints().isEmpty());
 	}
 
 	/**
 	 * Whether requests can only be sent on, over cleartext HTTP/1.1, to an endpoint {@link #choose()} and
-	 * {@link #endpoint(int)} give: no invalid backend, none without endpoints, no backend filters.
+	 * {@link #endpoint(int)} give, with the backend's {@link #headers(int)}: no invalid backend, none without
+	 * endpoints, no backend filters but header modifiers.
 	 */
 	boolean plain() {
 		return plain;
+	}
+
+	/** A backend's own header modifiers. */
+	HeaderModifiers headers(int backend) {
+		return backendHeaders[backend];
 	}
 
 	/** {@code namespace/name} of a backend, as metrics and access logs name it. */
@@ -130,7 +144,7 @@ final class ForwardFilter implements GatewayFilter {
 		if (service.tls() != null) {
 			exchange.getAttributes().put(BackendRoutingFilter.TLS_ATTR, service.tls());
 		}
-		exchange = withBackendFilters(exchange, forward.backends().get(chosen).filters());
+		exchange = withBackendHeaders(exchange, backendHeaders[chosen]);
 		// Gateway API forwards Host unmodified.
 		exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 		List<GatewayFilter> extensions = backendExtensions.get(chosen);
@@ -150,21 +164,17 @@ final class ForwardFilter implements GatewayFilter {
 	}
 
 	/** Header modifiers of the chosen backendRef, on top of the rule's. */
-	private static ServerWebExchange withBackendFilters(ServerWebExchange exchange, List<RouteFilter> filters) {
-		ServerWebExchange result = exchange;
-		for (RouteFilter filter : filters) {
-			if (filter instanceof RouteFilter.RequestHeaderModifier m) {
-				result = result.mutate()
-					.request(r -> r.headers(h -> HeaderModifierFilters.modify(h, m.set(), m.add(), m.remove())))
-					.build();
-			}
-			else if (filter instanceof RouteFilter.ResponseHeaderModifier m) {
-				ServerWebExchange current = result;
-				current.getResponse().beforeCommit(() -> {
-					HeaderModifierFilters.modify(current.getResponse().getHeaders(), m.set(), m.add(), m.remove());
-					return Mono.empty();
-				});
-			}
+	private static ServerWebExchange withBackendHeaders(ServerWebExchange exchange, HeaderModifiers headers) {
+		if (headers.isEmpty()) {
+			return exchange;
+		}
+		ServerWebExchange result = headers.request().isEmpty() ? exchange
+				: exchange.mutate().request(r -> r.headers(headers::onRequest)).build();
+		if (!headers.response().isEmpty()) {
+			result.getResponse().beforeCommit(() -> {
+				headers.onResponse(result.getResponse().getHeaders());
+				return Mono.empty();
+			});
 		}
 		return result;
 	}

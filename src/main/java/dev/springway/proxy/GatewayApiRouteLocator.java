@@ -130,12 +130,15 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 				List.copyOf(keys));
 	}
 
-	/** HTTPRoute rules with no filters, timeouts or retries to plain backends can skip the filter chain. */
-	private static ForwardFilter direct(RouteEntry entry, ForwardFilter forward) {
-		boolean plain = entry.source().startsWith("httproute/") && entry.filters().isEmpty()
+	/**
+	 * HTTPRoute rules with no filters but header modifiers, no timeouts and no retries, to plain backends, can skip
+	 * the filter chain.
+	 */
+	private static FastPath.Forwarding direct(RouteEntry entry, ForwardFilter forward) {
+		boolean plain = entry.source().startsWith("httproute/") && HeaderModifiers.coversAll(entry.filters())
 				&& entry.timeouts().request() == null && entry.timeouts().backendRequest() == null
 				&& entry.retry() == null && forward.plain();
-		return plain ? forward : null;
+		return plain ? new FastPath.Forwarding(forward, HeaderModifiers.of(entry.filters())) : null;
 	}
 
 	/** The route table's routes indexed for lookup. */

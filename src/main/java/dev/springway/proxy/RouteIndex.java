@@ -26,9 +26,9 @@ public final class RouteIndex {
 
 	/**
 	 * A route with the predicate it was built with; the index only narrows which predicates are tried.
-	 * {@code direct} is the route's backend choice when the {@link FastPath} may forward its requests, else null.
+	 * {@code direct} is how the {@link FastPath} forwards the route's requests when it may, else null.
 	 */
-	public record Candidate(Route route, RouteMatchPredicate predicate, ForwardFilter direct) {
+	public record Candidate(Route route, RouteMatchPredicate predicate, FastPath.Forwarding direct) {
 	}
 
 	private final Map<ListenerRef, Hosts> listeners;

@@ -67,7 +67,9 @@ class FastPathEndToEndTest {
 						  parentRefs: [{name: gw}]
 						  hostnames: [chained.example.com]
 						  rules:
-						  - filters:
+						  # a request timeout keeps the rule on the filter chain
+						  - timeouts: {request: 30s}
+						    filters:
 						    - type: RequestHeaderModifier
 						      requestHeaderModifier: {add: [{name: X-Chain, value: "yes"}]}
 						    backendRefs: [{name: app, port: 8080}]
@@ -79,14 +81,50 @@ class FastPathEndToEndTest {
 						  parentRefs: [{name: gw}]
 						  hostnames: [anonymous.example.com]
 						  rules:
-						  - filters:
+						  - timeouts: {request: 30s}
+						    filters:
 						    - type: RequestHeaderModifier
 						      requestHeaderModifier: {remove: [User-Agent]}
 						    backendRefs: [{name: app, port: 8080}]
-						""");
+						---
+						""" + modified("modified", "") + modified("modified-chain", "timeouts: {request: 30s}"));
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("management.server.port", () -> "0");
 		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+	}
+
+	/** A rule with request and response header modifiers, on the rule and on its backendRef. */
+	private static String modified(String name, String ruleExtra) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: %s}
+				spec:
+				  parentRefs: [{name: gw}]
+				  hostnames: [%s.example.com]
+				  rules:
+				  - %s
+				    filters:
+				    - type: RequestHeaderModifier
+				      requestHeaderModifier:
+				        set: [{name: X-Set, value: "{literal}"}]
+				        add: [{name: X-Custom, value: added}]
+				        remove: [X-Remove]
+				    - type: ResponseHeaderModifier
+				      responseHeaderModifier:
+				        set: [{name: X-Out, value: replaced}]
+				        add: [{name: X-Response, value: "yes"}]
+				        remove: [X-Drop]
+				    backendRefs:
+				    - name: app
+				      port: 8080
+				      filters:
+				      - type: RequestHeaderModifier
+				        requestHeaderModifier: {add: [{name: X-Backend, value: b}]}
+				      - type: ResponseHeaderModifier
+				        responseHeaderModifier: {add: [{name: X-Backend-Response, value: b}]}
+				---
+				""".formatted(name, name, ruleExtra.isEmpty() ? "matches: [{path: {value: /}}]" : ruleExtra);
 	}
 
 	@AfterAll
@@ -98,7 +136,8 @@ class FastPathEndToEndTest {
 	void routesServe() {
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> TestHttp.statusOrRefused(ADDRESS, port, "chained.example.com", "/") == 200
-					&& TestHttp.statusOrRefused(ADDRESS, port, "plain.example.com", "/") == 200);
+					&& TestHttp.statusOrRefused(ADDRESS, port, "plain.example.com", "/") == 200
+					&& TestHttp.statusOrRefused(ADDRESS, port, "modified-chain.example.com", "/") == 200);
 	}
 
 	@Test
@@ -131,6 +170,31 @@ class FastPathEndToEndTest {
 		assertThat(plain.headers()).doesNotContainKey("keep-alive");
 		assertThat(chained.headers()).doesNotContainKey("keep-alive");
 		assertThat(plain.headers().get("content-type")).isEqualTo(chained.headers().get("content-type"));
+	}
+
+	@Test
+	void headerModifiersTakeTheFastPathAndActAsInTheChain() throws IOException {
+		String headers = "X-Custom: one\r\nX-Remove: gone\r\nX-Set: before\r\n"
+				+ "X-Echo-Set-Header: X-Out: o,X-Drop: d\r\n";
+		double before = taken();
+		Response fast = exchange(request("GET", "modified.example.com", "/m?q=1", headers, null)).get(0);
+		assertThat(taken()).as("header modifiers alone keep a rule on the fast path").isEqualTo(before + 1);
+		Response chained = exchange(request("GET", "modified-chain.example.com", "/m?q=1", headers, null)).get(0);
+		assertThat(taken()).isEqualTo(before + 1);
+
+		assertThat(fast.status()).isEqualTo(200);
+		Map<String, List<String>> seen = backendHeaders(fast);
+		assertThat(seen).containsEntry("x-set", List.of("{literal}"))
+			.containsEntry("x-custom", List.of("one", "added"))
+			.containsEntry("x-backend", List.of("b"))
+			.doesNotContainKey("x-remove");
+		assertThat(withoutHost(seen)).isEqualTo(withoutHost(backendHeaders(chained)));
+		for (Response response : List.of(fast, chained)) {
+			assertThat(response.headers().get("x-out")).containsExactly("replaced");
+			assertThat(response.headers().get("x-response")).containsExactly("yes");
+			assertThat(response.headers().get("x-backend-response")).containsExactly("b");
+			assertThat(response.headers()).doesNotContainKey("x-drop");
+		}
 	}
 
 	@Test

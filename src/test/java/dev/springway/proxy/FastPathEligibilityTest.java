@@ -39,18 +39,20 @@ class FastPathEligibilityTest {
 			List.of(new Endpoint("10.0.0.1", 3000)));
 
 	@Test
-	void onlyPlainHttpRoutesToReadyCleartextBackendsAreForwardedDirectly() {
+	void onlyPlainHttpRoutesWithHeaderModifiersAtMostToReadyCleartextBackendsAreForwardedDirectly() {
 		Map<String, Boolean> direct = Map.ofEntries(
 				Map.entry("httproute/default/plain", true),
 				Map.entry("grpcroute/default/grpc", false),
-				Map.entry("httproute/default/filtered", false),
+				Map.entry("httproute/default/filtered", true),
+				Map.entry("httproute/default/rewritten", false),
 				Map.entry("httproute/default/timed", false),
 				Map.entry("httproute/default/retried", false),
 				Map.entry("httproute/default/h2c", false),
 				Map.entry("httproute/default/tls", false),
 				Map.entry("httproute/default/no-endpoints", false),
 				Map.entry("httproute/default/partly-invalid", false),
-				Map.entry("httproute/default/backend-filter", false),
+				Map.entry("httproute/default/backend-filter", true),
+				Map.entry("httproute/default/backend-extension", false),
 				Map.entry("httproute/default/direct-response", false),
 				Map.entry("httproute/default/weighted", true));
 		GatewayApiRouteLocator locator = new GatewayApiRouteLocator(event -> {
@@ -61,6 +63,10 @@ class FastPathEligibilityTest {
 				entry("httproute/default/filtered",
 						List.of(new RouteFilter.RequestHeaderModifier(List.of(), List.of(), List.of("x"))), forward(WEB),
 						Timeouts.NONE, null),
+				entry("httproute/default/rewritten",
+						List.of(new RouteFilter.RequestHeaderModifier(List.of(), List.of(), List.of("x")),
+								new RouteFilter.UrlRewrite("other.example.com", null)),
+						forward(WEB), Timeouts.NONE, null),
 				entry("httproute/default/timed", List.of(), forward(WEB), new Timeouts(Duration.ofSeconds(1), null), null),
 				entry("httproute/default/retried", List.of(), forward(WEB), Timeouts.NONE,
 						new RouteEntry.Retry(List.of(503), 2, Duration.ZERO)),
@@ -79,6 +85,10 @@ class FastPathEligibilityTest {
 				entry("httproute/default/backend-filter", List.of(),
 						new Forward(List.of(new WeightedBackend(1, WEB,
 								List.of(new RouteFilter.RequestHeaderModifier(List.of(), List.of(), List.of("x")))))),
+						Timeouts.NONE, null),
+				entry("httproute/default/backend-extension", List.of(),
+						new Forward(List.of(new WeightedBackend(1, WEB,
+								List.of(new RouteFilter.Extension("default/limit", "RequestSize", Map.of()))))),
 						Timeouts.NONE, null),
 				entry("httproute/default/direct-response", List.of(), new RouteAction.DirectResponse(500), Timeouts.NONE,
 						null),
