@@ -213,17 +213,8 @@ endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
 """ % (name, protocol, name, name, port)
 
 
-def header_route(i, prefix="r"):
-    """A route with request and response header modifiers (the Gateway API's own first example of a filter)."""
-    return """apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: %s%d, namespace: default}
-spec:
-  parentRefs: [{name: gw}]
-  hostnames: [%s]
-  rules:
-  - matches: [{path: {type: PathPrefix, value: /%s%d}}]
-    filters:
+# A rule's request and response header modifiers (the Gateway API's own first example of a filter).
+HEADER_FILTERS = """    filters:
     - type: RequestHeaderModifier
       requestHeaderModifier:
         set: [{name: X-Bench-Set, value: set}]
@@ -231,12 +222,10 @@ spec:
     - type: ResponseHeaderModifier
       responseHeaderModifier:
         add: [{name: X-Bench-Response, value: "yes"}]
-    backendRefs: [{name: backend, port: 8080}]
----
-""" % (prefix, i, HOST, prefix, i)
+"""
 
 
-def route(i, prefix="r"):
+def route(i, prefix="r", filters=""):
     return """apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: %s%d, namespace: default}
@@ -245,9 +234,9 @@ spec:
   hostnames: [%s]
   rules:
   - matches: [{path: {type: PathPrefix, value: /%s%d}}]
-    backendRefs: [{name: backend, port: 8080}]
+%s    backendRefs: [{name: backend, port: 8080}]
 ---
-""" % (prefix, i, HOST, prefix, i)
+""" % (prefix, i, HOST, prefix, i, filters)
 
 
 def write_atomically(folder, name, text):
@@ -502,7 +491,7 @@ def filters(report, seconds):
                              ("Springway, fast path off (filter chain)", ["--springway.proxy.fast-path=false"])):
         folder = tempfile.mkdtemp(prefix="springway-bench-config-")
         write_atomically(folder, "base.yaml", manifests_base())
-        write_atomically(folder, "routes.yaml", header_route(0))
+        write_atomically(folder, "routes.yaml", route(0, filters=HEADER_FILTERS))
         gateway = springway(folder, *properties)
         wait_for(lambda: status(GATEWAY, "/r0/x") == 200, 60, "the route")
         rows.append((name, wrk(GATEWAY, "/r0/x", seconds), reference))
