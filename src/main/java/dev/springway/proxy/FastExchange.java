@@ -107,8 +107,15 @@ final class FastExchange {
 		ForwardFilter forward = plan.candidate().direct().backends();
 		this.backendIndex = forward.choose();
 		this.endpoint = forward.endpoint(backendIndex);
-		// as in the filter chain: the rule's header modifiers, then the chosen backendRef's, then the backend's copy
-		plan.candidate().direct().headers().onRequest(plan.headers());
+		// as in the filter chain: the rule's filters, then the chosen backendRef's, then the backend's copy
+		FastPath.Forwarding direct = plan.candidate().direct();
+		direct.headers().onRequest(plan.headers());
+		String uri = request.uri();
+		if (direct.rewrite() != null) {
+			String query = plan.uri().getRawQuery();
+			uri = UrlRewriteFilter.apply(direct.rewrite(), direct.matched(), plan.uri().getRawPath(), plan.headers())
+					+ (query == null ? "" : "?" + query);
+		}
 		forward.headers(backendIndex).onRequest(plan.headers());
 		io.netty.handler.codec.http.HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
 		fastPath.copyHeaders(plan, headers, client.channel());
@@ -116,7 +123,7 @@ final class FastExchange {
 		if (chunked) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		}
-		this.outgoing = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+		this.outgoing = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
 		this.headRequest = request.method() == HttpMethod.HEAD;
 		this.keepAlive = HttpUtil.isKeepAlive(request);
 		this.hasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;

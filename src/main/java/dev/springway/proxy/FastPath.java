@@ -2,6 +2,8 @@ package dev.springway.proxy;
 
 import dev.springway.routetable.ListenerRef;
 import dev.springway.routetable.ListenerSpec;
+import dev.springway.routetable.RouteFilter;
+import dev.springway.routetable.RouteMatch.PathMatch;
 import dev.springway.translate.Hostnames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Forwards requests of plain routes (HTTPRoute rules without filters but header modifiers, without timeouts or
- * retries, whose backends are cleartext HTTP/1.1 Service ports with endpoints and no filters but header modifiers)
+ * Forwards requests of plain routes (HTTPRoute rules without filters but header modifiers and a URLRewrite, without
+ * timeouts or retries, whose backends are cleartext HTTP/1.1 Service ports with endpoints and no filters but header
+ * modifiers)
  * on the client's own HTTP/1.1 connection (cleartext or TLS),
  * without Reactor Netty's server operations, WebFlux and Spring Cloud Gateway's filter chain, which cost three
  * quarters of a proxied request.
@@ -55,8 +58,12 @@ public final class FastPath {
 			Duration responseTimeout, String trustedProxies, boolean accessLog) {
 	}
 
-	/** How the fast path forwards a route's requests: its backend choice and the rule's header modifiers. */
-	record Forwarding(ForwardFilter backends, HeaderModifiers headers) {
+	/**
+	 * How the fast path forwards a route's requests: its backend choice, the rule's header modifiers, and its
+	 * URLRewrite with the path match it rewrites from ({@code rewrite} null: none).
+	 */
+	record Forwarding(ForwardFilter backends, HeaderModifiers headers, RouteFilter.UrlRewrite rewrite,
+			PathMatch matched) {
 	}
 
 	/** A request the fast path takes: its route, listener, parsed target, headers (a view of Netty's), and TLS. */

@@ -131,14 +131,25 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 	}
 
 	/**
-	 * HTTPRoute rules with no filters but header modifiers, no timeouts and no retries, to plain backends, can skip
-	 * the filter chain.
+	 * HTTPRoute rules with no filters but header modifiers and a URLRewrite, no timeouts and no retries, to plain
+	 * backends, can skip the filter chain. A rewrite of the hostname beside a header modifier naming Host stays with
+	 * the chain, where the filters' order decides.
 	 */
 	private static FastPath.Forwarding direct(RouteEntry entry, ForwardFilter forward) {
-		boolean plain = entry.source().startsWith("httproute/") && HeaderModifiers.coversAll(entry.filters())
+		List<RouteFilter> others = entry.filters().stream()
+			.filter(f -> !(f instanceof RouteFilter.UrlRewrite))
+			.toList();
+		List<RouteFilter.UrlRewrite> rewrites = entry.filters().stream()
+			.filter(RouteFilter.UrlRewrite.class::isInstance)
+			.map(RouteFilter.UrlRewrite.class::cast)
+			.toList();
+		HeaderModifiers headers = HeaderModifiers.of(others);
+		RouteFilter.UrlRewrite rewrite = rewrites.isEmpty() ? null : rewrites.get(0);
+		boolean plain = entry.source().startsWith("httproute/") && HeaderModifiers.coversAll(others)
+				&& rewrites.size() <= 1 && (rewrite == null || rewrite.hostname() == null || !headers.names("host"))
 				&& entry.timeouts().request() == null && entry.timeouts().backendRequest() == null
 				&& entry.retry() == null && forward.plain();
-		return plain ? new FastPath.Forwarding(forward, HeaderModifiers.of(entry.filters())) : null;
+		return plain ? new FastPath.Forwarding(forward, headers, rewrite, entry.match().path()) : null;
 	}
 
 	/** The route table's routes indexed for lookup. */

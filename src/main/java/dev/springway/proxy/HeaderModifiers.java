@@ -45,6 +45,14 @@ record HeaderModifiers(List<RouteFilter.RequestHeaderModifier> request,
 		response.forEach(m -> HeaderModifierFilters.modify(headers, m.set(), m.add(), m.remove()));
 	}
 
+	/** Whether a request modifier sets, adds or removes the header {@code name}. */
+	boolean names(String name) {
+		return request.stream()
+			.anyMatch(m -> m.set().stream().anyMatch(h -> h.name().equalsIgnoreCase(name))
+					|| m.add().stream().anyMatch(h -> h.name().equalsIgnoreCase(name))
+					|| m.remove().stream().anyMatch(h -> h.equalsIgnoreCase(name)));
+	}
+
 	boolean isEmpty() {
 		return request.isEmpty() && response.isEmpty();
 	}

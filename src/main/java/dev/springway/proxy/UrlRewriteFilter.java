@@ -23,14 +23,23 @@ final class UrlRewriteFilter implements GatewayFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		String rewritten = PathRewrites.apply(rewrite.path(), matched, path);
 		return chain.filter(exchange.mutate().request(request -> {
-			if (!rewritten.equals(path)) {
-				request.path(rewritten);
-			}
-			if (rewrite.hostname() != null) {
-				request.headers(headers -> headers.set(HttpHeaders.HOST, rewrite.hostname()));
+			String[] rewritten = new String[1];
+			request.headers(headers -> rewritten[0] = apply(rewrite, matched, path, headers));
+			if (!rewritten[0].equals(path)) {
+				request.path(rewritten[0]);
 			}
 		}).build());
+	}
+
+	/**
+	 * The rewrite of a request whose raw path is {@code path}: sets the new Host on {@code headers} and returns the new
+	 * raw path. The filter chain and the {@link FastPath} both rewrite with this.
+	 */
+	static String apply(UrlRewrite rewrite, PathMatch matched, String path, HttpHeaders headers) {
+		if (rewrite.hostname() != null) {
+			headers.set(HttpHeaders.HOST, rewrite.hostname());
+		}
+		return PathRewrites.apply(rewrite.path(), matched, path);
 	}
 }

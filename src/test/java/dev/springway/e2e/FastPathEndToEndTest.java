@@ -87,10 +87,35 @@ class FastPathEndToEndTest {
 						      requestHeaderModifier: {remove: [User-Agent]}
 						    backendRefs: [{name: app, port: 8080}]
 						---
-						""" + modified("modified", "") + modified("modified-chain", "timeouts: {request: 30s}"));
+						""" + modified("modified", "") + modified("modified-chain", "timeouts: {request: 30s}")
+				+ rewritten("rewritten", "") + rewritten("rewritten-chain", "timeouts: {request: 30s}"));
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("management.server.port", () -> "0");
 		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+	}
+
+	/** A rule that rewrites the prefix /old to /new and the hostname, beside a header modifier. */
+	private static String rewritten(String name, String ruleExtra) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: %s}
+				spec:
+				  parentRefs: [{name: gw}]
+				  hostnames: [%s.example.com]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /old}}]
+				    %s
+				    filters:
+				    - type: URLRewrite
+				      urlRewrite:
+				        hostname: backend.internal
+				        path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}
+				    - type: RequestHeaderModifier
+				      requestHeaderModifier: {add: [{name: X-Rewritten, value: "yes"}]}
+				    backendRefs: [{name: app, port: 8080}]
+				---
+				""".formatted(name, name, ruleExtra);
 	}
 
 	/** A rule with request and response header modifiers, on the rule and on its backendRef. */
@@ -195,6 +220,26 @@ class FastPathEndToEndTest {
 			assertThat(response.headers().get("x-backend-response")).containsExactly("b");
 			assertThat(response.headers()).doesNotContainKey("x-drop");
 		}
+	}
+
+	@Test
+	void urlRewritesTakeTheFastPathAndRewriteAsTheChainDoes() throws IOException {
+		double before = taken();
+		Response fast = exchange(request("GET", "rewritten.example.com", "/old/a%20b/c?x=1&y=%2F", "", null)).get(0);
+		assertThat(taken()).as("a URLRewrite keeps a rule on the fast path").isEqualTo(before + 1);
+		Response chained = exchange(request("GET", "rewritten-chain.example.com", "/old/a%20b/c?x=1&y=%2F", "", null))
+			.get(0);
+		assertThat(taken()).isEqualTo(before + 1);
+
+		for (Response response : List.of(fast, chained)) {
+			assertThat(response.status()).isEqualTo(200);
+			JsonNode seen = JSON.readTree(response.body());
+			assertThat(seen.get("path").asString()).isEqualTo("/new/a%20b/c?x=1&y=%2F");
+			assertThat(seen.get("host").asString()).isEqualTo("backend.internal");
+		}
+		assertThat(backendHeaders(fast)).containsEntry("x-rewritten", List.of("yes"))
+			.containsEntry("x-forwarded-host", List.of("backend.internal"));
+		assertThat(withoutHost(backendHeaders(fast))).isEqualTo(withoutHost(backendHeaders(chained)));
 	}
 
 	@Test

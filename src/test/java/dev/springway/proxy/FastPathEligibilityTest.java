@@ -39,12 +39,14 @@ class FastPathEligibilityTest {
 			List.of(new Endpoint("10.0.0.1", 3000)));
 
 	@Test
-	void onlyPlainHttpRoutesWithHeaderModifiersAtMostToReadyCleartextBackendsAreForwardedDirectly() {
+	void onlyHttpRoutesWithHeaderModifiersAndRewritesAtMostToReadyCleartextBackendsAreForwardedDirectly() {
 		Map<String, Boolean> direct = Map.ofEntries(
 				Map.entry("httproute/default/plain", true),
 				Map.entry("grpcroute/default/grpc", false),
 				Map.entry("httproute/default/filtered", true),
-				Map.entry("httproute/default/rewritten", false),
+				Map.entry("httproute/default/rewritten", true),
+				Map.entry("httproute/default/rewritten-host-twice", false),
+				Map.entry("httproute/default/redirected", false),
 				Map.entry("httproute/default/timed", false),
 				Map.entry("httproute/default/retried", false),
 				Map.entry("httproute/default/h2c", false),
@@ -67,6 +69,15 @@ class FastPathEligibilityTest {
 						List.of(new RouteFilter.RequestHeaderModifier(List.of(), List.of(), List.of("x")),
 								new RouteFilter.UrlRewrite("other.example.com", null)),
 						forward(WEB), Timeouts.NONE, null),
+				entry("httproute/default/rewritten-host-twice",
+						List.of(new RouteFilter.UrlRewrite("other.example.com", null),
+								new RouteFilter.RequestHeaderModifier(
+										List.of(new RouteFilter.Header("Host", "third.example.com")), List.of(),
+										List.of())),
+						forward(WEB), Timeouts.NONE, null),
+				entry("httproute/default/redirected",
+						List.of(new RouteFilter.RequestRedirect("https", null, null, null, 301)), forward(WEB),
+						Timeouts.NONE, null),
 				entry("httproute/default/timed", List.of(), forward(WEB), new Timeouts(Duration.ofSeconds(1), null), null),
 				entry("httproute/default/retried", List.of(), forward(WEB), Timeouts.NONE,
 						new RouteEntry.Retry(List.of(503), 2, Duration.ZERO)),
