@@ -2,11 +2,12 @@
 """Springway benchmarks against Debian's nginx on the same machine, in one run.
 
 Usage: bench/bench.py [--quick] [--routes N] [suite ...]
-Suites: throughput filters propagation churn rss grpc jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
+Suites: throughput filters https propagation churn rss grpc jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
 nginx-light, nghttp2-client) and the packaged jar (./mvnw -B package -DskipTests). Prints a Markdown report and
 writes it to bench/results/latest.md. See docs/benchmarks.md.
 """
 import argparse
+import base64
 import csv
 import glob
 import http.client
@@ -24,6 +25,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKEND, BACKEND_2, NGINX_PROXY, GATEWAY, MANAGEMENT = 18080, 18082, 18081, 18090, 19090
+NGINX_TLS, GATEWAY_TLS = 18443, 18444
 HOST = "bench.local"
 # a small heap that grows only as needed: what a gateway pod with a few hundred MiB runs with (and, as the image, the
 # chart and provisioned proxies do, native memory freed by the JVM given back to the system). Keeping the heap tighter
@@ -270,8 +272,8 @@ def folder_with(routes):
 WARM_UP = 30
 
 
-def wrk(port, path, seconds, connections=50):
-    url = "http://127.0.0.1:%d%s" % (port, path)
+def wrk(port, path, seconds, connections=50, scheme="http"):
+    url = "%s://127.0.0.1:%d%s" % (scheme, port, path)
     args = ["wrk", "-t2", "-c%d" % connections, "--latency", "-H", "Host: " + HOST]
     # the JVM needs half a minute of load before its JIT compilers are done (and stop taking a core)
     subprocess.run(args + ["-d%ds" % WARM_UP, url], check=True, capture_output=True)
@@ -302,6 +304,27 @@ def h2load(port, seconds, body):
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     failed = re.search(r"requests: .* (\d+) failed, (\d+) errored", out)
     return {"rps": rps, "errors": int(failed.group(1)) + int(failed.group(2))}
+
+
+def h2load_get(url, seconds):
+    """HTTP/2 GETs over TLS (ALPN h2): 20 connections x 10 streams, as browsers multiplex."""
+    args = ["h2load", "-c", "20", "-m", "10", "-t", "2", url]
+    subprocess.run(args + ["-D", str(WARM_UP)], check=True, capture_output=True)
+    out = subprocess.run(args + ["-D", str(seconds)], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
+    failed = re.search(r"requests: .* (\d+) failed, (\d+) errored", out)
+    ok = re.search(r"status codes: (\d+) 2xx", out)
+    return {"rps": rps, "errors": int(failed.group(1)) + int(failed.group(2)), "2xx": int(ok.group(1)) if ok else 0}
+
+
+def certificate():
+    """A self-signed certificate and key for bench.local (openssl), as PEM files in a temporary folder."""
+    folder = tempfile.mkdtemp(prefix="springway-bench-tls-")
+    cert, key = os.path.join(folder, "tls.crt"), os.path.join(folder, "tls.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=" + HOST, "-addext", "subjectAltName=DNS:" + HOST, "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
 
 
 # ------------------------------------------------------------------------------------------------ suites
@@ -503,10 +526,78 @@ def filters(report, seconds):
     report.append("")
 
 
+def https(report, seconds):
+    """HTTPS with one route: HTTP/1.1 (wrk) and HTTP/2 by ALPN (h2load), nginx (listen ... ssl http2) and Springway
+    (an HTTPS listener), in one run."""
+    cert, key = certificate()
+    proxy = nginx("tls", """
+  upstream backend { server 127.0.0.1:%d; keepalive 64; }
+  server {
+    listen 127.0.0.1:%d ssl http2;
+    ssl_certificate %s;
+    ssl_certificate_key %s;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $host;
+    location / { proxy_pass http://backend; }
+  }""" % (BACKEND, NGINX_TLS, cert, key), workers=2)
+    url = "https://127.0.0.1:%d/r0/x"
+    wait_for(lambda: subprocess.run(["curl", "-ks", "-o", "/dev/null", url % NGINX_TLS]).returncode == 0, 10, "nginx TLS")
+    nginx_h1 = wrk(NGINX_TLS, "/r0/x", seconds, scheme="https")
+    nginx_h2 = h2load_get(url % NGINX_TLS, seconds)
+    PROCESSES.stop(proxy)
+    with open(cert) as c, open(key) as k:
+        secret = """apiVersion: v1
+kind: Secret
+type: kubernetes.io/tls
+metadata: {name: bench-tls, namespace: default}
+data: {tls.crt: %s, tls.key: %s}
+---
+""" % (base64.b64encode(c.read().encode()).decode(), base64.b64encode(k.read().encode()).decode())
+    folder = tempfile.mkdtemp(prefix="springway-bench-config-")
+    write_atomically(folder, "base.yaml", manifests_base() + secret)
+    # an HTTPS listener on the same Gateway; the route attaches to both and names no hostname (h2load sends the
+    # address as :authority)
+    write_atomically(folder, "tls.yaml", """apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw-tls, namespace: default}
+spec:
+  gatewayClassName: springway
+  addresses: [{value: 127.0.0.1}]
+  listeners:
+  - {name: https, protocol: HTTPS, port: %d, tls: {certificateRefs: [{name: bench-tls}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: tls-route, namespace: default}
+spec:
+  parentRefs: [{name: gw-tls}]
+  rules:
+  - backendRefs: [{name: backend, port: 8080}]
+---
+""" % GATEWAY_TLS)
+    gateway = springway(folder)
+    wait_for(lambda: subprocess.run(["curl", "-ks", "-o", "/dev/null", "-w", "%{http_code}", url % GATEWAY_TLS],
+                                    capture_output=True, text=True).stdout == "200", 60, "the HTTPS listener")
+    springway_h1 = wrk(GATEWAY_TLS, "/r0/x", seconds, scheme="https")
+    springway_h2 = h2load_get(url % GATEWAY_TLS, seconds)
+    PROCESSES.stop(gateway)
+    report.append("## HTTPS, one route (wrk for HTTP/1.1, h2load 20 connections x 10 streams for h2, %d s)\n" % seconds)
+    report.append("| target | requests/s | p50 ms | p99 ms | errors | vs nginx |")
+    report.append("|---|---:|---:|---:|---:|---:|")
+    for name, result, versus in (("nginx, HTTP/1.1", nginx_h1, None), ("Springway, HTTP/1.1", springway_h1, nginx_h1)):
+        report.append("| %s | %.0f | %.2f | %.2f | %d | %s |" % (name, result["rps"], result["p50"], result["p99"],
+                      result["errors"], "%.2f×" % (result["rps"] / versus["rps"]) if versus else ""))
+    for name, result, versus in (("nginx, h2", nginx_h2, None), ("Springway, h2", springway_h2, nginx_h2)):
+        report.append("| %s | %.0f | | | %d (2xx: %d) | %s |" % (name, result["rps"], result["errors"], result["2xx"],
+                      "%.2f×" % (result["rps"] / versus["rps"]) if versus else ""))
+    report.append("")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suites", nargs="*",
-                        default=["throughput", "filters", "propagation", "churn", "rss", "grpc", "jmh"])
+                        default=["throughput", "filters", "https", "propagation", "churn", "rss", "grpc", "jmh"])
     parser.add_argument("--quick", action="store_true", help="short runs and fewer routes, to try the scripts")
     parser.add_argument("--routes", type=int, default=10000, help="routes for the many-routes throughput runs")
     args = parser.parse_args()
@@ -526,6 +617,8 @@ def main():
                 throughput(report, 1000 if args.quick else args.routes, seconds)
             elif suite == "filters":
                 filters(report, seconds)
+            elif suite == "https":
+                https(report, seconds)
             elif suite == "propagation":
                 propagation(report, 300 if args.quick else 3000)
             elif suite == "churn":
