@@ -2,7 +2,7 @@
 """Springway benchmarks against Debian's nginx on the same machine, in one run.
 
 Usage: bench/bench.py [--quick] [--routes N] [suite ...]
-Suites: throughput filters https propagation churn rss grpc jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
+Suites: throughput filters https propagation churn rss grpc status jmh (default: all). Needs wrk, nginx, h2load (Debian packages wrk,
 nginx-light, nghttp2-client) and the packaged jar (./mvnw -B package -DskipTests). Prints a Markdown report and
 writes it to bench/results/latest.md. See docs/benchmarks.md.
 """
@@ -594,10 +594,25 @@ spec:
     report.append("")
 
 
+def status_writes(report, sizes):
+    """Kubernetes mode: the status of N new routes written to fabric8's mock API server (StatusWriteBenchmark)."""
+    out = subprocess.run(["java", "-cp", test_classpath(), "dev.springway.bench.StatusWriteBenchmark"]
+                         + [str(n) for n in sizes], check=True, capture_output=True, text=True).stdout
+    report.append("## Status writes (mock API server)\n")
+    report.append("| new routes | all written after |")
+    report.append("|---:|---:|")
+    for line in out.split("\n"):
+        if re.match(r"^\d+ \d+$", line):
+            routes, millis = line.split()
+            report.append("| %s | %.1f s |" % (routes, int(millis) / 1000))
+    report.append("")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suites", nargs="*",
-                        default=["throughput", "filters", "https", "propagation", "churn", "rss", "grpc", "jmh"])
+                        default=["throughput", "filters", "https", "propagation", "churn", "rss", "grpc", "status",
+                                 "jmh"])
     parser.add_argument("--quick", action="store_true", help="short runs and fewer routes, to try the scripts")
     parser.add_argument("--routes", type=int, default=10000, help="routes for the many-routes throughput runs")
     args = parser.parse_args()
@@ -627,6 +642,8 @@ def main():
                 rss(report, 500 if args.quick else 5000, seconds)
             elif suite == "grpc":
                 grpc(report, seconds)
+            elif suite == "status":
+                status_writes(report, (100, 1000) if args.quick else (1000, 5000))
             elif suite == "jmh":
                 jmh(report, args.quick)
             else:

@@ -38,6 +38,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -45,10 +51,11 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Writes the translator's status to the API server, from its own thread and only while this replica leads. For each
- * object it reads the latest version, replaces only our own entries (other controllers' route {@code parents[]} stay),
- * keeps {@code lastTransitionTime} where a condition's status did not flip, skips the write when nothing else changed,
- * and writes the status subresource with the object's resourceVersion, re-reading and retrying on 409. An object whose
+ * Writes the translator's status to the API server, from its own threads and only while this replica leads. For each
+ * object it starts from the informer's copy, replaces only our own entries (other controllers' route
+ * {@code parents[]} stay), keeps {@code lastTransitionTime} where a condition's status did not flip, skips the write
+ * when nothing else changed, and writes the status subresource with the copy's resourceVersion, re-reading and
+ * retrying on 409; {@link #PARALLEL_WRITES} objects are written at once. An object whose
  * write fails is retried with a backoff of its own, while the others are written; serving never waits for them.
  */
 public final class KubernetesStatusWriter implements StatusPublisher, AutoCloseable {
@@ -82,8 +89,17 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 
 	private final AtomicLong writes = new AtomicLong();
 
-	/** By kind/namespace/name; used on the work's thread only. */
-	private final Map<String, Backoff> backoffs = new HashMap<>();
+	/** By kind/namespace/name. */
+	private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+
+	/** Status writes in flight at once: one object's write is a round trip (two after a conflict) to the API server. */
+	private static final int PARALLEL_WRITES = 8;
+
+	private final ExecutorService writers = Executors.newFixedThreadPool(PARALLEL_WRITES, r -> {
+		Thread thread = new Thread(r, "springway-status-write");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	/** {@code springway.status.writes} by result: written, or failed (retried with backoff). */
 	private final Counter written;
@@ -125,7 +141,6 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	}
 
 	private boolean writeAll(ResourceSnapshot snapshot, StatusReport report) {
-		boolean ok = true;
 		Map<String, HasMetadata> cached = new HashMap<>();
 		snapshot.gatewayClasses().forEach(o -> cached.put(identity(o), o));
 		snapshot.gateways().forEach(o -> cached.put(identity(o), o));
@@ -134,49 +149,71 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 		snapshot.grpcRoutes().forEach(o -> cached.put(identity(o), o));
 		snapshot.backendTlsPolicies().forEach(o -> cached.put(identity(o), o));
 		Set<String> reported = new HashSet<>();
+		List<Callable<Boolean>> writes = new ArrayList<>();
 		for (ObjectStatus desired : report.objects()) {
 			String namespace = desired.metadata().namespace();
 			String name = desired.metadata().name();
 			String identity = desired.kind() + "/" + namespace + "/" + name;
 			reported.add(identity);
 			HasMetadata known = cached.get(identity);
-			ok &= switch (desired.kind()) {
-				case "GatewayClass" -> write(GatewayClass.class, null, name, (GatewayClass) known,
-						current -> gatewayClass(current, desired));
-				case "Gateway" -> write(Gateway.class, namespace, name, (Gateway) known,
-						current -> gateway(current, desired));
-				case "ListenerSet" -> write(ListenerSet.class, namespace, name, (ListenerSet) known,
-						current -> listenerSet(current, desired));
-				case "HTTPRoute" -> write(HTTPRoute.class, namespace, name, (HTTPRoute) known,
-						current -> route(current, desired));
-				case "GRPCRoute" -> write(GRPCRoute.class, namespace, name, (GRPCRoute) known,
-						current -> grpcRoute(current, desired));
-				case "BackendTLSPolicy" -> write(BackendTLSPolicy.class, namespace, name, (BackendTLSPolicy) known,
-						current -> policy(current, desired));
-				default -> true;
-			};
+			switch (desired.kind()) {
+				case "GatewayClass" -> writes.add(() -> write(GatewayClass.class, null, name, (GatewayClass) known,
+						current -> gatewayClass(current, desired)));
+				case "Gateway" -> writes.add(() -> write(Gateway.class, namespace, name, (Gateway) known,
+						current -> gateway(current, desired)));
+				case "ListenerSet" -> writes.add(() -> write(ListenerSet.class, namespace, name, (ListenerSet) known,
+						current -> listenerSet(current, desired)));
+				case "HTTPRoute" -> writes.add(() -> write(HTTPRoute.class, namespace, name, (HTTPRoute) known,
+						current -> route(current, desired)));
+				case "GRPCRoute" -> writes.add(() -> write(GRPCRoute.class, namespace, name, (GRPCRoute) known,
+						current -> grpcRoute(current, desired)));
+				case "BackendTLSPolicy" -> writes.add(() -> write(BackendTLSPolicy.class, namespace, name,
+						(BackendTLSPolicy) known, current -> policy(current, desired)));
+				default -> {
+				}
+			}
 		}
 		// Routes that no longer attach to our Gateways lose our parents[] entries.
 		for (HTTPRoute route : snapshot.httpRoutes()) {
-			String namespace = route.getMetadata().getNamespace();
-			String name = route.getMetadata().getName();
 			if (!reported.contains(identity(route)) && hasOurParents(route)) {
-				ok &= write(HTTPRoute.class, namespace, name, route, current -> route(current, null));
+				writes.add(() -> write(HTTPRoute.class, route.getMetadata().getNamespace(),
+						route.getMetadata().getName(), route, current -> route(current, null)));
 			}
 		}
 		for (GRPCRoute route : snapshot.grpcRoutes()) {
 			if (!reported.contains(identity(route)) && route.getStatus() != null && route.getStatus().getParents()
 				.stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
-				ok &= write(GRPCRoute.class, route.getMetadata().getNamespace(), route.getMetadata().getName(), route,
-						current -> grpcRoute(current, null));
+				writes.add(() -> write(GRPCRoute.class, route.getMetadata().getNamespace(),
+						route.getMetadata().getName(), route, current -> grpcRoute(current, null)));
 			}
 		}
 		for (BackendTLSPolicy policy : snapshot.backendTlsPolicies()) {
 			if (!reported.contains(identity(policy)) && policy.getStatus() != null && policy.getStatus().getAncestors()
 				.stream().anyMatch(a -> controllerName.equals(a.getControllerName()))) {
-				ok &= write(BackendTLSPolicy.class, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
-						policy, current -> policy(current, null));
+				writes.add(() -> write(BackendTLSPolicy.class, policy.getMetadata().getNamespace(),
+						policy.getMetadata().getName(), policy, current -> policy(current, null)));
 			}
+		}
+		return runAll(writes);
+	}
+
+	/** The round's writes, {@link #PARALLEL_WRITES} at a time; true when every one was done. */
+	private boolean runAll(List<Callable<Boolean>> writes) {
+		boolean ok = true;
+		try {
+			for (Future<Boolean> write : writers.invokeAll(writes)) {
+				try {
+					ok &= write.get();
+				}
+				catch (ExecutionException ex) {
+					log.warn("Cannot write status: {}", ex.getCause().toString());
+					ok = false;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 		return ok;
 	}
@@ -202,7 +239,8 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			Resource<T> resource = namespace == null ? client.resources(type).withName(name)
 					: client.resources(type).inNamespace(namespace).withName(name);
 			try {
-				T current = resource.get();
+				// the informer's copy first (its resourceVersion makes a stale copy a conflict), then fresh reads
+				T current = attempt == 1 && cached != null ? serialization.clone(cached) : resource.get();
 				if (current == null) {
 					backoffs.remove(identity);
 					return true;
@@ -447,5 +485,6 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	@Override
 	public void close() {
 		work.close();
+		writers.shutdownNow();
 	}
 }

@@ -2,6 +2,8 @@ package dev.springway.kubernetes;
 
 import dev.springway.SpringwayApplication;
 import dev.springway.testing.FreePorts;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -81,6 +83,16 @@ class RbacAuditTest {
 			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "springway-proxy")
 			.build()).create();
 		cluster.apply(world(port));
+		// one conflict on each kind's first status write, as another writer would cause: the writer reads it again
+		Status conflict = new StatusBuilder().withCode(409).withReason("Conflict").withMessage("stale").build();
+		for (String path : List.of("gatewayclasses/springway", "namespaces/default/gateways/gw",
+				"namespaces/default/listenersets/extra", "namespaces/default/httproutes/app",
+				"namespaces/default/grpcroutes/grpc", "namespaces/default/backendtlspolicies/tls")) {
+			api.server().expect().put()
+				.withPath("/apis/gateway.networking.k8s.io/v1/" + path + "/status")
+				.andReturn(409, conflict)
+				.once();
+		}
 
 		ConfigurableApplicationContext controller = start(Map.of("springway.kubernetes.proxies.enabled", "true",
 				"springway.kubernetes.proxies.image", "springway/springway:test",
