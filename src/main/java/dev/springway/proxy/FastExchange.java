@@ -58,6 +58,9 @@ final class FastExchange {
 
 	private final long start = System.nanoTime();
 
+	/** The Host the client sent, for the access log (the route's filters may change the backend's). */
+	private final String clientHost;
+
 	/** When the request arrived, for the access log; null without one. */
 	private final Instant received;
 
@@ -107,6 +110,7 @@ final class FastExchange {
 		ForwardFilter forward = plan.candidate().direct().backends();
 		this.backendIndex = forward.choose();
 		this.endpoint = forward.endpoint(backendIndex);
+		this.clientHost = plan.headers().getFirst(HttpHeaders.HOST);
 		// as in the filter chain: the rule's filters, then the chosen backendRef's, then the backend's copy
 		FastPath.Forwarding direct = plan.candidate().direct();
 		direct.headers().onRequest(plan.headers());
@@ -396,7 +400,7 @@ final class FastExchange {
 		if (received != null) {
 			InetSocketAddress peer = (InetSocketAddress) client.channel().remoteAddress();
 			AccessLogFilter.log(received, plan.listener(), plan.candidate().route(), backendName,
-					outgoing.method().name(), plan.headers().getFirst(HttpHeaders.HOST), plan.uri().getRawPath(),
+					outgoing.method().name(), clientHost, plan.uri().getRawPath(),
 					status == 0 ? null : status, nanos, flags,
 					peer == null ? null : peer.getAddress().getHostAddress());
 		}
