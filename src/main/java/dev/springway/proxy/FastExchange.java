@@ -107,12 +107,24 @@ final class FastExchange {
 		this.client = client;
 		this.plan = plan;
 		this.received = fastPath.settings().accessLog() ? Instant.now() : null;
-		ForwardFilter forward = plan.candidate().direct().backends();
+		this.clientHost = plan.headers().getFirst(HttpHeaders.HOST);
+		this.headRequest = request.method() == HttpMethod.HEAD;
+		this.keepAlive = HttpUtil.isKeepAlive(request);
+		boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+		this.hasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
+		FastPath.Forwarding direct = plan.candidate().direct();
+		if (direct.redirect() != null) {
+			// answered here: no backend, nothing forwarded
+			this.backendIndex = -1;
+			this.endpoint = null;
+			this.outgoing = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+					DefaultHttpHeadersFactory.headersFactory().newHeaders());
+			return;
+		}
+		ForwardFilter forward = direct.backends();
 		this.backendIndex = forward.choose();
 		this.endpoint = forward.endpoint(backendIndex);
-		this.clientHost = plan.headers().getFirst(HttpHeaders.HOST);
 		// as in the filter chain: the rule's filters, then the chosen backendRef's, then the backend's copy
-		FastPath.Forwarding direct = plan.candidate().direct();
 		direct.headers().onRequest(plan.headers());
 		String uri = request.uri();
 		if (direct.rewrite() != null) {
@@ -123,17 +135,20 @@ final class FastExchange {
 		forward.headers(backendIndex).onRequest(plan.headers());
 		io.netty.handler.codec.http.HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
 		fastPath.copyHeaders(plan, headers, client.channel());
-		boolean chunked = HttpUtil.isTransferEncodingChunked(request);
 		if (chunked) {
 			headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		}
 		this.outgoing = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, headers);
-		this.headRequest = request.method() == HttpMethod.HEAD;
-		this.keepAlive = HttpUtil.isKeepAlive(request);
-		this.hasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
 	}
 
 	void start() {
+		RedirectFilter redirect = plan.candidate().direct().redirect();
+		if (redirect != null) {
+			answer(HttpResponseStatus.valueOf(redirect.statusCode()), redirect.location(plan.tls() ? "https" : "http",
+					plan.host(), ((InetSocketAddress) client.channel().localAddress()).getPort(),
+					plan.uri().getRawPath(), plan.uri().getRawQuery()));
+			return;
+		}
 		Channel pooled = fastPath.backends().pooled(endpoint);
 		if (pooled != null) {
 			attach(pooled);
@@ -319,6 +334,9 @@ final class FastExchange {
 
 	/** The rule's response header modifiers, then the chosen backendRef's, as the filter chain applies them. */
 	private void modifyResponse(io.netty.handler.codec.http.HttpHeaders headers) {
+		if (backendIndex < 0) {
+			return;
+		}
 		HeaderModifiers rule = plan.candidate().direct().headers();
 		HeaderModifiers backendRef = plan.candidate().direct().backends().headers(backendIndex);
 		if (!rule.response().isEmpty() || !backendRef.response().isEmpty()) {
@@ -333,11 +351,22 @@ final class FastExchange {
 		if (responded) {
 			return;
 		}
-		this.status = answer.code();
 		this.error = error;
 		this.flags = flags;
+		answer(answer, null);
+	}
+
+	/**
+	 * The gateway's own answer, with no body: a failure, or a redirect to {@code location}; the rest of the request
+	 * body is dropped as it is read.
+	 */
+	private void answer(HttpResponseStatus answer, String location) {
+		this.status = answer.code();
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer);
 		response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+		if (location != null) {
+			response.headers().set(HttpHeaderNames.LOCATION, location);
+		}
 		// the chain's header modifiers act on the gateway's own answers too
 		modifyResponse(response.headers());
 		if (!keepAlive || handler.closing()) {
@@ -394,7 +423,7 @@ final class FastExchange {
 
 	private void record() {
 		long nanos = System.nanoTime() - start;
-		String backendName = plan.candidate().direct().backends().backendName(backendIndex);
+		String backendName = backendIndex < 0 ? "none" : plan.candidate().direct().backends().backendName(backendIndex);
 		fastPath.metrics()
 			.record(plan.candidate().route(), plan.listener(), backendName, status, nanos, error);
 		if (received != null) {

@@ -59,15 +59,24 @@ public final class FastPath {
 	}
 
 	/**
-	 * How the fast path forwards a route's requests: its backend choice, the rule's header modifiers, and its
-	 * URLRewrite with the path match it rewrites from ({@code rewrite} null: none).
+	 * How the fast path serves a route's requests: its backend choice, the rule's header modifiers, and its
+	 * URLRewrite with the path match it rewrites from ({@code rewrite} null: none); or, for a rule whose only filter
+	 * is a RequestRedirect, that redirect, answered here ({@code redirect} null: none).
 	 */
 	record Forwarding(ForwardFilter backends, HeaderModifiers headers, RouteFilter.UrlRewrite rewrite,
-			PathMatch matched) {
+			PathMatch matched, RedirectFilter redirect) {
+
+		static Forwarding redirecting(RedirectFilter redirect, ForwardFilter backends) {
+			return new Forwarding(backends, HeaderModifiers.NONE, null, null, redirect);
+		}
 	}
 
-	/** A request the fast path takes: its route, listener, parsed target, headers (a view of Netty's), and TLS. */
-	record Plan(RouteIndex.Candidate candidate, ListenerRef listener, URI uri, HttpHeaders headers, boolean tls) {
+	/**
+	 * A request the fast path takes: its route, listener, parsed target, headers (a view of Netty's), the host it
+	 * names (lower case, no port), and TLS.
+	 */
+	record Plan(RouteIndex.Candidate candidate, ListenerRef listener, URI uri, HttpHeaders headers, String host,
+			boolean tls) {
 	}
 
 	private final GatewayApiRouteLocator routes;
@@ -169,7 +178,7 @@ public final class FastPath {
 			return null;
 		}
 		taken.increment();
-		return new Plan(candidate, listener.ref(), uri, view, listener.isTls());
+		return new Plan(candidate, listener.ref(), uri, view, host, listener.isTls());
 	}
 
 	private static boolean isPreflight(HttpRequest request) {

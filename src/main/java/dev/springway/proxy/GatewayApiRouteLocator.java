@@ -132,10 +132,16 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 
 	/**
 	 * HTTPRoute rules with no filters but header modifiers and a URLRewrite, no timeouts and no retries, to plain
-	 * backends, can skip the filter chain. A rewrite of the hostname beside a header modifier naming Host stays with
-	 * the chain, where the filters' order decides.
+	 * backends, can skip the filter chain, and so can rules whose one filter is a RequestRedirect. A rewrite of the
+	 * hostname beside a header modifier naming Host stays with the chain, where the filters' order decides.
 	 */
 	private static FastPath.Forwarding direct(RouteEntry entry, ForwardFilter forward) {
+		boolean httpRoute = entry.source().startsWith("httproute/") && entry.timeouts().request() == null
+				&& entry.timeouts().backendRequest() == null && entry.retry() == null;
+		if (httpRoute && entry.filters().size() == 1
+				&& entry.filters().get(0) instanceof RouteFilter.RequestRedirect redirect) {
+			return FastPath.Forwarding.redirecting(new RedirectFilter(redirect, entry.match().path()), forward);
+		}
 		List<RouteFilter> others = entry.filters().stream()
 			.filter(f -> !(f instanceof RouteFilter.UrlRewrite))
 			.toList();
@@ -145,11 +151,9 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 			.toList();
 		HeaderModifiers headers = HeaderModifiers.of(others);
 		RouteFilter.UrlRewrite rewrite = rewrites.isEmpty() ? null : rewrites.get(0);
-		boolean plain = entry.source().startsWith("httproute/") && HeaderModifiers.coversAll(others)
-				&& rewrites.size() <= 1 && (rewrite == null || rewrite.hostname() == null || !headers.names("host"))
-				&& entry.timeouts().request() == null && entry.timeouts().backendRequest() == null
-				&& entry.retry() == null && forward.plain();
-		return plain ? new FastPath.Forwarding(forward, headers, rewrite, entry.match().path()) : null;
+		boolean plain = httpRoute && HeaderModifiers.coversAll(others) && rewrites.size() <= 1
+				&& (rewrite == null || rewrite.hostname() == null || !headers.names("host")) && forward.plain();
+		return plain ? new FastPath.Forwarding(forward, headers, rewrite, entry.match().path(), null) : null;
 	}
 
 	/** The route table's routes indexed for lookup. */

@@ -34,12 +34,20 @@ final class RedirectFilter implements GatewayFilter {
 
 	String location(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
-		String requestScheme = request.getURI().getScheme() == null ? "http" : request.getURI().getScheme();
+		return location(request.getURI().getScheme() == null ? "http" : request.getURI().getScheme(),
+				exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR),
+				request.getLocalAddress() == null ? null : request.getLocalAddress().getPort(),
+				request.getPath().pathWithinApplication().value(), request.getURI().getRawQuery());
+	}
+
+	/**
+	 * The Location for a request to {@code host} (lower case, no port) on {@code localPort} (null: unknown) over
+	 * {@code requestScheme}, with its raw path and query: the filter chain and the {@link FastPath} both answer with
+	 * this.
+	 */
+	String location(String requestScheme, String host, Integer localPort, String rawPath, String rawQuery) {
 		String scheme = redirect.scheme() == null ? requestScheme : redirect.scheme();
-		String host = redirect.hostname();
-		if (host == null) {
-			host = exchange.getAttribute(ListenerSelectionFilter.HOST_ATTR);
-		}
+		String hostname = redirect.hostname() == null ? host : redirect.hostname();
 		int port;
 		if (redirect.port() != null) {
 			port = redirect.port();
@@ -48,12 +56,15 @@ final class RedirectFilter implements GatewayFilter {
 			port = wellKnownPort(scheme);
 		}
 		else {
-			port = request.getLocalAddress() == null ? wellKnownPort(scheme) : request.getLocalAddress().getPort();
+			port = localPort == null ? wellKnownPort(scheme) : localPort;
 		}
-		String path = PathRewrites.apply(redirect.path(), matched, request.getPath().pathWithinApplication().value());
-		String query = request.getURI().getRawQuery();
-		return scheme + "://" + host + (port == wellKnownPort(scheme) ? "" : ":" + port) + path
-				+ (query == null ? "" : "?" + query);
+		String path = PathRewrites.apply(redirect.path(), matched, rawPath);
+		return scheme + "://" + hostname + (port == wellKnownPort(scheme) ? "" : ":" + port) + path
+				+ (rawQuery == null ? "" : "?" + rawQuery);
+	}
+
+	int statusCode() {
+		return redirect.statusCode();
 	}
 
 	private static int wellKnownPort(String scheme) {

@@ -88,10 +88,38 @@ class FastPathEndToEndTest {
 						    backendRefs: [{name: app, port: 8080}]
 						---
 						""" + modified("modified", "") + modified("modified-chain", "timeouts: {request: 30s}")
-				+ rewritten("rewritten", "") + rewritten("rewritten-chain", "timeouts: {request: 30s}"));
+				+ rewritten("rewritten", "") + rewritten("rewritten-chain", "timeouts: {request: 30s}")
+				+ redirecting("redirecting", "") + redirecting("redirecting-chain", "timeouts: {request: 30s}"));
 		registry.add("springway.file.directory", folder::toString);
 		registry.add("management.server.port", () -> "0");
 		registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "1s");
+	}
+
+	/** Rules that redirect: /old to another host's /new (301), /secure to https (302). */
+	private static String redirecting(String name, String ruleExtra) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: %1$s}
+				spec:
+				  parentRefs: [{name: gw}]
+				  hostnames: [%1$s.example.com]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /old}}]
+				    %2$s
+				    filters:
+				    - type: RequestRedirect
+				      requestRedirect:
+				        hostname: target.example.com
+				        statusCode: 301
+				        path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}
+				  - matches: [{path: {type: PathPrefix, value: /secure}}]
+				    %2$s
+				    filters:
+				    - type: RequestRedirect
+				      requestRedirect: {scheme: https}
+				---
+				""".formatted(name, ruleExtra);
 	}
 
 	/** A rule that rewrites the prefix /old to /new and the hostname, beside a header modifier. */
@@ -240,6 +268,26 @@ class FastPathEndToEndTest {
 		assertThat(backendHeaders(fast)).containsEntry("x-rewritten", List.of("yes"))
 			.containsEntry("x-forwarded-host", List.of("backend.internal"));
 		assertThat(withoutHost(backendHeaders(fast))).isEqualTo(withoutHost(backendHeaders(chained)));
+	}
+
+	@Test
+	void redirectsAreAnsweredByTheFastPathAsTheChainAnswersThem() throws IOException {
+		for (String route : List.of("redirecting", "redirecting-chain")) {
+			String host = route + ".example.com";
+			double before = taken();
+			List<Response> answers = exchange(request("GET", host, "/old/a%20b?x=1", "", null)
+					+ request("POST", host, "/secure/x?y=2", "", "a body the redirect does not need")
+					+ request("GET", host, "/old", "", null));
+			assertThat(taken()).isEqualTo(route.equals("redirecting") ? before + 3 : before);
+
+			assertThat(answers).extracting(Response::status).containsExactly(301, 302, 301);
+			assertThat(answers.get(0).headers().get("location"))
+				.containsExactly("http://target.example.com:" + port + "/new/a%20b?x=1");
+			assertThat(answers.get(1).headers().get("location")).containsExactly("https://" + host + "/secure/x?y=2");
+			assertThat(answers.get(2).headers().get("location"))
+				.containsExactly("http://target.example.com:" + port + "/new");
+			assertThat(answers).allSatisfy(answer -> assertThat(answer.body()).isEmpty());
+		}
 	}
 
 	@Test

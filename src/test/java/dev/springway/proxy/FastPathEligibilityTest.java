@@ -39,14 +39,15 @@ class FastPathEligibilityTest {
 			List.of(new Endpoint("10.0.0.1", 3000)));
 
 	@Test
-	void onlyHttpRoutesWithHeaderModifiersAndRewritesAtMostToReadyCleartextBackendsAreForwardedDirectly() {
+	void onlyHttpRoutesWithHeaderModifiersAndRewritesToReadyCleartextBackendsOrARedirectAloneAreServedDirectly() {
 		Map<String, Boolean> direct = Map.ofEntries(
 				Map.entry("httproute/default/plain", true),
 				Map.entry("grpcroute/default/grpc", false),
 				Map.entry("httproute/default/filtered", true),
 				Map.entry("httproute/default/rewritten", true),
 				Map.entry("httproute/default/rewritten-host-twice", false),
-				Map.entry("httproute/default/redirected", false),
+				Map.entry("httproute/default/redirected", true),
+				Map.entry("httproute/default/redirected-and-modified", false),
 				Map.entry("httproute/default/timed", false),
 				Map.entry("httproute/default/retried", false),
 				Map.entry("httproute/default/h2c", false),
@@ -78,6 +79,10 @@ class FastPathEligibilityTest {
 				entry("httproute/default/redirected",
 						List.of(new RouteFilter.RequestRedirect("https", null, null, null, 301)), forward(WEB),
 						Timeouts.NONE, null),
+				entry("httproute/default/redirected-and-modified",
+						List.of(new RouteFilter.ResponseHeaderModifier(List.of(), List.of(), List.of("x")),
+								new RouteFilter.RequestRedirect("https", null, null, null, 301)),
+						forward(WEB), Timeouts.NONE, null),
 				entry("httproute/default/timed", List.of(), forward(WEB), new Timeouts(Duration.ofSeconds(1), null), null),
 				entry("httproute/default/retried", List.of(), forward(WEB), Timeouts.NONE,
 						new RouteEntry.Retry(List.of(503), 2, Duration.ZERO)),
