@@ -169,12 +169,17 @@ public final class BackendRoutingFilter extends NettyRoutingFilter {
 	}
 
 	private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+		return causeOf(error, type) != null;
+	}
+
+	/** The first cause of {@code error} (itself included) of {@code type}, or null. */
+	static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
-				return true;
+				return type.cast(cause);
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/** Forgets a backend call so the exchange can be routed again: its connection, copied headers, status. */

@@ -61,13 +61,13 @@ public final class FastPath {
 	/**
 	 * How the fast path serves a route's requests: its backend choice, the rule's header modifiers, and its
 	 * URLRewrite with the path match it rewrites from ({@code rewrite} null: none); or, for a rule whose only filter
-	 * is a RequestRedirect, that redirect, answered here ({@code redirect} null: none).
+	 * is a RequestRedirect, that redirect, answered here (then {@code backends} is null).
 	 */
 	record Forwarding(ForwardFilter backends, HeaderModifiers headers, RouteFilter.UrlRewrite rewrite,
 			PathMatch matched, RedirectFilter redirect) {
 
-		static Forwarding redirecting(RedirectFilter redirect, ForwardFilter backends) {
-			return new Forwarding(backends, HeaderModifiers.NONE, null, null, redirect);
+		static Forwarding redirecting(RedirectFilter redirect) {
+			return new Forwarding(null, HeaderModifiers.NONE, null, null, redirect);
 		}
 	}
 

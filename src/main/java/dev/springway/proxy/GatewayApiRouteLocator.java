@@ -140,7 +140,7 @@ public final class GatewayApiRouteLocator implements RouteLocator {
 				&& entry.timeouts().backendRequest() == null && entry.retry() == null;
 		if (httpRoute && entry.filters().size() == 1
 				&& entry.filters().get(0) instanceof RouteFilter.RequestRedirect redirect) {
-			return FastPath.Forwarding.redirecting(new RedirectFilter(redirect, entry.match().path()), forward);
+			return FastPath.Forwarding.redirecting(new RedirectFilter(redirect, entry.match().path()));
 		}
 		List<RouteFilter> others = entry.filters().stream()
 			.filter(f -> !(f instanceof RouteFilter.UrlRewrite))

@@ -35,11 +35,6 @@ public final class ProxyHeadersFilter implements HttpHeadersFilter {
 		this.trustedProxies = Pattern.compile(trustedProxies);
 	}
 
-	/** Whether a header (its name in lower case) belongs to one hop only. */
-	static boolean isHopByHop(String name) {
-		return HOP_BY_HOP.contains(name);
-	}
-
 	/** The response side: hop-by-hop headers dropped. */
 	public static HttpHeadersFilter response() {
 		return new HttpHeadersFilter() {

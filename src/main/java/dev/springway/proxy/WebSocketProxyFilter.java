@@ -45,7 +45,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
@@ -66,10 +65,6 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
 	/** The WebSocket protocol version this proxy speaks (RFC 6455). */
 	private static final String VERSION = "13";
-
-	/** Response headers of the backend's 101 that belong to its own hop and handshake. */
-	private static final Set<String> HANDSHAKE_HEADERS = Set.of("connection", "upgrade", "sec-websocket-accept",
-			"sec-websocket-protocol", "sec-websocket-extensions", "content-length", "transfer-encoding", "keep-alive");
 
 	private final BackendRoutingFilter routing;
 
@@ -177,7 +172,7 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 		}
 	}
 
-	static boolean isWebSocketUpgrade(HttpHeaders headers) {
+	private static boolean isWebSocketUpgrade(HttpHeaders headers) {
 		return "websocket".equalsIgnoreCase(headers.getUpgrade());
 	}
 
@@ -242,11 +237,7 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	/** The backend accepted: the client's upgrade is accepted with what the backend chose, then frames relayed. */
 	private Mono<Void> accept(ServerWebExchange exchange, WebsocketInbound backendIn, WebsocketOutbound backendOut) {
 		HttpServerResponse response = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
-		backendIn.headers().forEach(header -> {
-			if (!HANDSHAKE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-				response.addHeader(header.getKey(), header.getValue());
-			}
-		});
+		passedOn(backendIn.headers()).forEach(header -> response.addHeader(header.getKey(), header.getValue()));
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder()
 			.handlePing(true)
 			.maxFramePayloadLength(maxFramePayloadLength);
@@ -320,22 +311,18 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	 */
 	private static Mono<Void> backendFailed(ServerWebExchange exchange, Throwable error, byte[] refusal) {
 		ServerHttpResponse response = exchange.getResponse();
-		WebSocketClientHandshakeException handshake = causeOf(error, WebSocketClientHandshakeException.class);
+		WebSocketClientHandshakeException handshake = BackendRoutingFilter.causeOf(error,
+				WebSocketClientHandshakeException.class);
 		HttpResponse answer = handshake == null ? null : handshake.response();
 		if (answer != null && answer.status().code() != HttpStatus.SWITCHING_PROTOCOLS.value()) {
 			response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
-			answer.headers().forEach(header -> {
-				String name = header.getKey().toLowerCase(Locale.ROOT);
-				if (!ProxyHeadersFilter.isHopByHop(name) && !name.equals("content-length")) {
-					response.getHeaders().add(header.getKey(), header.getValue());
-				}
-			});
+			passedOn(answer.headers()).forEach(header -> response.getHeaders().add(header.getKey(), header.getValue()));
 			if (refusal != null && refusal.length > 0) {
 				return response.writeWith(Mono.just(response.bufferFactory().wrap(refusal)));
 			}
 			return response.setComplete();
 		}
-		if (causeOf(error, ConnectException.class) != null) {
+		if (BackendRoutingFilter.causeOf(error, ConnectException.class) != null) {
 			exchange.getAttributes().put(BackendRoutingFilter.CONNECT_FAILED_ATTR, Boolean.TRUE);
 			return respond(exchange, HttpStatus.SERVICE_UNAVAILABLE);
 		}
@@ -346,13 +333,18 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
-	private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
-		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return type.cast(cause);
-			}
-		}
-		return null;
+	/**
+	 * The backend's answer headers the client gets: not its hop's ({@link ProxyHeadersFilter#dropHopByHop}), nor the
+	 * handshake's own and the framing, which the client's upgrade or response sets for its hop.
+	 */
+	private static io.netty.handler.codec.http.HttpHeaders passedOn(io.netty.handler.codec.http.HttpHeaders answer) {
+		io.netty.handler.codec.http.HttpHeaders headers = answer.copy();
+		ProxyHeadersFilter.dropHopByHop(headers);
+		headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+		answer.names().stream()
+			.filter(name -> name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-"))
+			.forEach(headers::remove);
+		return headers;
 	}
 
 	private static Mono<Void> respond(ServerWebExchange exchange, HttpStatus status) {
