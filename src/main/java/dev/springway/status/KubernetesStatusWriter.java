@@ -226,11 +226,14 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 	 */
 	private <T extends HasMetadata> boolean write(Class<T> type, String namespace, String name, T cached,
 			UnaryOperator<T> update) {
-		if (cached != null && update.apply(serialization.clone(cached)) == null) {
-			backoffs.remove(type.getSimpleName() + "/" + key(namespace, name));
+		String identity = type.getSimpleName() + "/" + key(namespace, name);
+		// the informer's copy first (its resourceVersion makes a stale copy a conflict), then fresh reads
+		T current = cached;
+		T updated = cached == null ? null : update.apply(serialization.clone(cached));
+		if (cached != null && updated == null) {
+			backoffs.remove(identity);
 			return true;
 		}
-		String identity = type.getSimpleName() + "/" + key(namespace, name);
 		Backoff backoff = backoffs.get(identity);
 		if (backoff != null && System.nanoTime() - backoff.notBefore() < 0) {
 			return false;
@@ -239,16 +242,13 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 			Resource<T> resource = namespace == null ? client.resources(type).withName(name)
 					: client.resources(type).inNamespace(namespace).withName(name);
 			try {
-				// the informer's copy first (its resourceVersion makes a stale copy a conflict), then fresh reads
-				T current = attempt == 1 && cached != null ? serialization.clone(cached) : resource.get();
-				if (current == null) {
-					backoffs.remove(identity);
-					return true;
-				}
-				T updated = update.apply(serialization.clone(current));
 				if (updated == null) {
-					backoffs.remove(identity);
-					return true;
+					current = resource.get();
+					updated = current == null ? null : update.apply(serialization.clone(current));
+					if (updated == null) {
+						backoffs.remove(identity);
+						return true;
+					}
 				}
 				Set<String> badBefore = failingConditions(current);
 				client.resource(updated).updateStatus();
@@ -274,6 +274,7 @@ public final class KubernetesStatusWriter implements StatusPublisher, AutoClosea
 					return false;
 				}
 				log.debug("Conflict writing status of {} {}, retrying", type.getSimpleName(), key(namespace, name));
+				updated = null;
 			}
 		}
 		// the object keeps changing under us: the next round reads it again

@@ -53,8 +53,11 @@ public final class StatusLeaderElection implements AutoCloseable {
 			Duration renewDeadline, Duration retryPeriod) {
 	}
 
-	/** What the API server last refused on the Lease, until a Lease request succeeds again; null when none. */
+	/** What the API server last refused on the Lease, until that lock operation succeeds again; null when none. */
 	private volatile String forbidden;
+
+	/** The lock operation (get, create, update) {@link #forbidden} refused; kept across election rounds. */
+	private volatile String refusedOperation;
 
 	private final Counter forbiddenRequests;
 
@@ -142,9 +145,6 @@ public final class StatusLeaderElection implements AutoCloseable {
 		public String describe() {
 			return lease.describe();
 		}
-
-		/** The lock operation the API server last refused; it is allowed again once that one succeeds. */
-		private String refusedOperation;
 
 		private <T> T checked(String operation, Supplier<T> request) {
 			try {

@@ -71,15 +71,9 @@ class LeaderElectionTest {
 
 	@Test
 	void aReplicaForbiddenToRenewTheLeaseSaysSoLoudly(CapturedOutput output) {
-		Status forbidden = new StatusBuilder().withCode(403)
-			.withReason("Forbidden")
-			.withMessage("leases.coordination.k8s.io \"springway-status-writer\" is forbidden: User "
-					+ "\"system:serviceaccount:springway-system:springway-controller\" cannot patch resource "
-					+ "\"leases\" in API group \"coordination.k8s.io\" in the namespace \"default\"")
-			.build();
 		api.server().expect().patch()
-			.withPath("/apis/coordination.k8s.io/v1/namespaces/default/leases/springway-status-writer")
-			.andReturn(403, forbidden)
+			.withPath(LEASE)
+			.andReturn(403, FORBIDDEN)
 			.always();
 		first = start();
 
@@ -94,6 +88,34 @@ class LeaderElectionTest {
 			.filter(line -> line.contains("ERROR") && line.contains("cannot take part in the leader election")))
 			.as("said once, not on every retry").hasSize(1);
 	}
+
+	/** A replica refused the Lease for a while, then permitted: healthy again, and leading. */
+	@Test
+	void aReplicaPermittedAgainIsHealthyAndLeads() {
+		api.server().expect().patch()
+			.withPath(LEASE)
+			.andReturn(403, FORBIDDEN)
+			.times(20);
+		new Cluster(client).apply(gatewayClass("springway", KubernetesProviderTest.OURS));
+		first = start();
+
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+			.until(() -> first.getBean(StatusLeaderElection.class).forbidden() != null);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> first.getBean(StatusLeaderElection.class).forbidden() == null && writer(first).isLeader());
+		assertThat(first.getBean(LeaderElectionHealthIndicator.class).health().getStatus())
+			.isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+		await().atMost(Duration.ofSeconds(10)).until(() -> accepted("springway"));
+	}
+
+	private static final String LEASE = "/apis/coordination.k8s.io/v1/namespaces/default/leases/springway-status-writer";
+
+	private static final Status FORBIDDEN = new StatusBuilder().withCode(403)
+		.withReason("Forbidden")
+		.withMessage("leases.coordination.k8s.io \"springway-status-writer\" is forbidden: User "
+				+ "\"system:serviceaccount:springway-system:springway-controller\" cannot patch resource "
+				+ "\"leases\" in API group \"coordination.k8s.io\" in the namespace \"default\"")
+		.build();
 
 	private ConfigurableApplicationContext start() {
 		String[] args = KubernetesTestProperties.of(api).entrySet().stream()
