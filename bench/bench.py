@@ -351,10 +351,15 @@ def throughput(report, routes, seconds):
             rows.append(("nginx, %d locations, last" % count, last_nginx, None))
             rows.append(("Springway, %d routes, last" % count, last, last_nginx))
     for name, result, reference in rows:
-        report.append("| %s | %.0f | %.2f | %.2f | %d | %s | %.2f× |" % (
-            name, result["rps"], result["p50"], result["p99"], result["errors"],
-            "%.2f×" % (result["rps"] / reference["rps"]) if reference else "", result["rps"] / direct["rps"]))
+        report.append(wrk_row(name, result, reference, direct))
     report.append("")
+
+
+def wrk_row(name, result, reference, direct):
+    """A table row of a wrk result, with its ratio to the reference (none: blank) and to the backend direct."""
+    return "| %s | %.0f | %.2f | %.2f | %d | %s | %.2f× |" % (
+        name, result["rps"], result["p50"], result["p99"], result["errors"],
+        "%.2f×" % (result["rps"] / reference["rps"]) if reference else "", result["rps"] / direct["rps"])
 
 
 def propagation(report, routes):
@@ -520,9 +525,7 @@ def filters(report, seconds):
         rows.append((name, wrk(GATEWAY, "/r0/x", seconds), reference))
         PROCESSES.stop(gateway)
     for name, result, versus in rows:
-        report.append("| %s | %.0f | %.2f | %.2f | %d | %s | %.2f× |" % (
-            name, result["rps"], result["p50"], result["p99"], result["errors"],
-            "%.2f×" % (result["rps"] / versus["rps"]) if versus else "", result["rps"] / direct["rps"]))
+        report.append(wrk_row(name, result, versus, direct))
     report.append("")
 
 

@@ -58,7 +58,7 @@ final class FastExchange {
 
 	private final long start = System.nanoTime();
 
-	/** The Host the client sent, for the access log (the route's filters may change the backend's). */
+	/** The Host the client sent, for the access log (filters may change the backend's); null without a log. */
 	private final String clientHost;
 
 	/** When the request arrived, for the access log; null without one. */
@@ -107,7 +107,7 @@ final class FastExchange {
 		this.client = client;
 		this.plan = plan;
 		this.received = fastPath.settings().accessLog() ? Instant.now() : null;
-		this.clientHost = plan.headers().getFirst(HttpHeaders.HOST);
+		this.clientHost = received == null ? null : plan.headers().getFirst(HttpHeaders.HOST);
 		this.headRequest = request.method() == HttpMethod.HEAD;
 		this.keepAlive = HttpUtil.isKeepAlive(request);
 		boolean chunked = HttpUtil.isTransferEncodingChunked(request);
